@@ -1,0 +1,86 @@
+# Ferry: top-level Makefile
+#
+#   make            build every image (bin/ferry.lkrn, bin/host/ferry)
+#   make test       install what is missing, build, run every test
+#   make check      the quick daily subset: unit tests and a first boot
+#   make demo       network-boot a demo Linux in QEMU
+#   make bench      benchmarks against Debian's iPXE
+#   make format     apply .clang-format
+#   make tables     print what each linker table holds
+#
+# Build options: EMBED=script.ipxe, DEBUG=module,...  (see docs/building.md)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+VERSION := $(shell cat VERSION)
+BUILD := build
+CC := gcc
+HOST_CC := gcc
+PYTHON := python3
+
+include config/config.mk
+-include config/local.mk
+
+# Every source file gets a stable number for its error codes
+ALL_SRCS := $(sort $(shell find core arch drivers net crypto script image tests \
+	\( -name '*.c' -o -name '*.S' -o -name '*.asm' \) -print 2>/dev/null))
+$(shell $(PYTHON) util/fileids.py config/file-ids.txt $(BUILD)/file-ids.mk $(ALL_SRCS))
+include $(BUILD)/file-ids.mk
+
+# Flags for freestanding code (everything but arch/host): no libc headers
+FREESTANDING_CFLAGS = -std=gnu11 -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-I. -fno-common -ffunction-sections -fdata-sections \
+	-fno-strict-aliasing -fno-stack-protector -fno-delete-null-pointer-checks \
+	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Werror -g -ffile-prefix-map=$(CURDIR)/= \
+	-DVERSION=\"$(VERSION)\"
+
+# Per-file error-code number
+FILE_ID_FLAG = -DFILE_ID=$(FILE_ID_$<)
+
+# Dependency files
+DEPFLAGS = -MMD -MP
+
+.PHONY: all
+all: bin/host/ferry bin/ferry.lkrn
+
+include arch/host/host.mk
+-include arch/x86/pcbios.mk
+
+# ---- tests -----------------------------------------------------------------
+
+.PHONY: deps test check demo bench
+deps:
+	@util/deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all bin/host/ferry-test
+	@$(PYTHON) tests/run.py --all
+
+check:
+	@$(MAKE) --no-print-directory all bin/host/ferry-test
+	@$(PYTHON) tests/run.py --quick
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tests/demo.py
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tests/bench.py
+
+# ---- housekeeping ------------------------------------------------------------
+
+.PHONY: format tables clean
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+tables: all
+	@$(PYTHON) util/tables.py $(BUILD)/host/ferry.elf $(BUILD)/pcbios/ferry.elf
+
+clean:
+	rm -rf $(BUILD) bin bin-efi

@@ -1,0 +1,48 @@
+# The host platform: Ferry as a Linux program (bin/host/ferry), and the
+# unit-test runner built with AddressSanitizer and UBSan
+# (bin/host/ferry-test).
+
+HOST_PLATFORM_SRCS := $(filter-out arch/host/main.c,$(wildcard arch/host/*.c))
+HOST_SRCS = $(COMMON_SRCS) $(HOST_PLATFORM_SRCS) arch/host/main.c
+TEST_SRCS = $(COMMON_SRCS) $(HOST_PLATFORM_SRCS) $(wildcard tests/unit/*.c)
+
+HOST_CFLAGS = $(FREESTANDING_CFLAGS) -Iarch/host/include -O2
+# arch/host talks to Linux, so it alone sees libc's headers
+HOST_LIBC_CFLAGS = -std=gnu11 -I. -Iarch/host/include -O2 -g -Wall -Wextra \
+	-Wno-unused-parameter -Werror -ffile-prefix-map=$(CURDIR)/= \
+	-D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+HOST_LDFLAGS = -Wl,-T,arch/host/tables.ld
+
+HOST_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+TEST_OBJS = $(patsubst %.c,$(BUILD)/test/%.o,$(TEST_SRCS))
+
+$(BUILD)/host/arch/host/%.o: arch/host/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LIBC_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/test/arch/host/%.o: arch/host/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_LIBC_CFLAGS) $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/test/%.o: %.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/host/ferry.elf: $(HOST_OBJS) arch/host/tables.ld
+	$(HOST_CC) -o $@ $(HOST_OBJS) $(HOST_LDFLAGS)
+
+bin/host/ferry: $(BUILD)/host/ferry.elf
+	@mkdir -p $(@D)
+	cp $< $@
+
+bin/host/ferry-test: $(TEST_OBJS) arch/host/tables.ld
+	@mkdir -p $(@D)
+	$(HOST_CC) $(SANITIZE) -o $@ $(TEST_OBJS) $(HOST_LDFLAGS)
+
+-include $(HOST_OBJS:.o=.d) $(TEST_OBJS:.o=.d)

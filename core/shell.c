@@ -1,0 +1,40 @@
+/** @file
+ *
+ * The interactive command line
+ */
+
+#include "core/shell.h"
+#include "core/readline.h"
+#include "core/errors.h"
+#include "core/malloc.h"
+#include "script/script.h"
+
+/** The prompt */
+#define SHELL_PROMPT "ferry> "
+
+/**
+ * Run the interactive command line
+ *
+ * Each line runs through the same interpreter as scripts.  A cancelled
+ * or over-long line gives a fresh prompt.
+ *
+ * @ret rc		Return status code (the shell runs until "exit")
+ */
+int shell(void)
+{
+	char *line;
+	int rc;
+
+	for (;;) {
+		rc = readline(SHELL_PROMPT, NULL, &line);
+		if (rc == -ECANCELED)
+			continue;
+		if (rc != 0) {
+			error_print(rc, NULL);
+			continue;
+		}
+		script_exec_line(line);
+		heap_free(line);
+	}
+	return 0;
+}
