@@ -16,7 +16,9 @@
  *                         one file that fail with the same class
  *
  * Using a bare class name such as ENOMEM gives that class with the
- * current file's number and site 0.  A file that wants a distinct code
+ * current file's number and site 0.  Because the file is part of the
+ * code, a caller tests the class of a code it did not make with
+ * ERROR_IS(rc, ECANCELED).  A file that wants a distinct code
  * (and, optionally, its own message) for one failure defines it with
  * ERROR_CODE():
  *
@@ -38,11 +40,41 @@
 #define ERROR_CODE(class, site) \
 	((((class) & 0x7f) << 24) | (((FILE_ID)&0xffff) << 8) | ((site)&0xff))
 
+/**
+ * The class part of an error code
+ *
+ * @v rc		Error code (negative or positive)
+ * @ret class		Class (ERRCLASS_...)
+ */
+static inline unsigned int error_class(int rc)
+{
+	return ((unsigned int)((rc < 0) ? -rc : rc) >> 24);
+}
+
+/**
+ * The file part of an error code
+ *
+ * @v rc		Error code (negative or positive)
+ * @ret file		File number (config/file-ids.txt)
+ */
+static inline unsigned int error_file(int rc)
+{
+	return (((unsigned int)((rc < 0) ? -rc : rc) >> 8) & 0xffff);
+}
+
 /** The class part of an error code (positive or negative) */
-#define ERROR_CLASS(rc) ((((rc) < 0) ? -(rc) : (rc)) >> 24)
+#define ERROR_CLASS(rc) error_class(rc)
+
+/**
+ * Test an error code's class
+ *
+ * Codes differ per file and site, so code from another file is compared
+ * by class: ERROR_IS(rc, ECANCELED), never rc == -ECANCELED.
+ */
+#define ERROR_IS(rc, class) (ERROR_CLASS(rc) == ERRCLASS_##class)
 
 /** The file part of an error code (positive or negative) */
-#define ERROR_FILE(rc) (((((rc) < 0) ? -(rc) : (rc)) >> 8) & 0xffff)
+#define ERROR_FILE(rc) error_file(rc)
 
 /* Error classes: POSIX numbers, so that they read familiarly */
 #define ERRCLASS_EPERM           1

@@ -31,6 +31,8 @@
 struct mem_block {
 	/** Size of the whole block, including this header */
 	size_t size;
+	/** Length the caller asked for */
+	size_t length;
 	/** MEM_BLOCK_MAGIC while allocated */
 	unsigned long magic;
 	/** Pool the block belongs to */
@@ -213,6 +215,7 @@ __no_sanitize_address void *mem_pool_alloc(struct mem_pool *pool, size_t len)
 		mem_pool_take(pool, block, need);
 		header = (struct mem_block *)block;
 		header->size = need;
+		header->length = len;
 		header->magic = MEM_BLOCK_MAGIC;
 		header->pool = pool;
 		sanitize_unpoison((void *)((uintptr_t)header + pool->align),
@@ -290,7 +293,7 @@ __no_sanitize_address void *mem_pool_realloc(struct mem_pool *pool, void *ptr,
 	header = mem_pool_header(pool, ptr);
 	if (!header)
 		return NULL;
-	old_len = (header->size - pool->align);
+	old_len = header->length;
 	size = mem_pool_round(pool, len);
 	if (!size || (size + pool->align) < size)
 		return NULL;
@@ -305,6 +308,7 @@ __no_sanitize_address void *mem_pool_realloc(struct mem_pool *pool, void *ptr,
 		}
 		sanitize_poison(ptr, (header->size - pool->align));
 		sanitize_unpoison(ptr, len);
+		header->length = len;
 		return ptr;
 	}
 
@@ -322,6 +326,7 @@ __no_sanitize_address void *mem_pool_realloc(struct mem_pool *pool, void *ptr,
 				want = next->size;
 			mem_pool_take(pool, next, want);
 			header->size += want;
+			header->length = len;
 			sanitize_unpoison(ptr, len);
 			return ptr;
 		}
@@ -332,7 +337,7 @@ __no_sanitize_address void *mem_pool_realloc(struct mem_pool *pool, void *ptr,
 	new = mem_pool_alloc(pool, len);
 	if (!new)
 		return NULL;
-	memcpy(new, ptr, old_len);
+	memcpy(new, ptr, ((old_len < len) ? old_len : len));
 	mem_pool_free(pool, ptr);
 	return new;
 }
@@ -356,10 +361,10 @@ __no_sanitize_address size_t mem_pool_largest_free(struct mem_pool *pool)
 }
 
 /**
- * Usable size of an allocated block
+ * Length of an allocated block
  *
  * @v ptr		Memory as returned by an allocation
- * @ret len		Bytes usable at ptr
+ * @ret len		Length asked for when it was allocated or resized
  */
 __no_sanitize_address size_t mem_pool_block_size(void *ptr)
 {
@@ -375,7 +380,7 @@ __no_sanitize_address size_t mem_pool_block_size(void *ptr)
 	else
 		pool = &image_pool;
 	header = mem_pool_header(pool, ptr);
-	return (header ? (header->size - pool->align) : 0);
+	return (header ? header->length : 0);
 }
 
 /**

@@ -27,7 +27,7 @@ int shell(void)
 
 	for (;;) {
 		rc = readline(SHELL_PROMPT, NULL, &line);
-		if (rc == -ECANCELED)
+		if (ERROR_IS(rc, ECANCELED))
 			continue;
 		if (rc != 0) {
 			error_print(rc, NULL);

@@ -15,6 +15,10 @@
 /** Size of the host image area (reserved lazily, not committed) */
 #define HOST_IMAGE_AREA_SIZE (2048UL * 1024 * 1024)
 
+#include "core/console.h"
+
+extern struct console_driver host_console;
+
 extern void host_memory_init(void);
 extern void host_console_init(void);
 extern void host_console_flush(void);

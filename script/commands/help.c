@@ -28,6 +28,8 @@ ERROR_MESSAGE(ENOENT_HELP, "Command not found");
 static int help_exec(int argc, char **argv)
 {
 	struct command *command;
+	const char *previous;
+	const char *next;
 	unsigned int column = 0;
 
 	if (argc > 1) {
@@ -40,9 +42,21 @@ static int help_exec(int argc, char **argv)
 		return 0;
 	}
 
+	/* Alphabetical order: pick the next name each pass (tables are
+	 * small, and this needs no memory).
+	 */
 	printf("Available commands:\n\n");
-	for_each_table_entry(command, COMMANDS) {
-		printf("%-*s", HELP_COLUMN_WIDTH, command->name);
+	for (previous = NULL;; previous = next) {
+		next = NULL;
+		for_each_table_entry(command, COMMANDS) {
+			if (previous && strcmp(command->name, previous) <= 0)
+				continue;
+			if (!next || strcmp(command->name, next) < 0)
+				next = command->name;
+		}
+		if (!next)
+			break;
+		printf("%-*s", HELP_COLUMN_WIDTH, next);
 		if (++column == HELP_COLUMNS) {
 			printf("\n");
 			column = 0;

@@ -25,10 +25,14 @@ static unsigned int unit_failures;
 void unit_check(int passed, const char *expression, const char *file,
 		unsigned int line)
 {
+	int quiet = host_console.disabled;
+
 	if (passed)
 		return;
 	unit_failures++;
+	host_console.disabled = 0;
 	printf("  %s:%u: check failed: %s\n", file, line, expression);
+	host_console.disabled = quiet;
 }
 
 /**
@@ -44,9 +48,15 @@ int main(void)
 
 	host_memory_init();
 	ferry_init();
+	/* Tests feed their own input (tests/unit/test_console.c); what
+	 * they print is captured there, not shown.
+	 */
+	host_console.usage = CONSOLE_OUTPUT;
 	for_each_table_entry(test, UNIT_TESTS) {
 		unit_failures = 0;
+		host_console.disabled = 1;
 		test->run();
+		host_console.disabled = 0;
 		if (unit_failures) {
 			printf("FAIL %s: %u check%s failed\n", test->name,
 			       unit_failures, ((unit_failures == 1) ? "" : "s"));
