@@ -2,26 +2,33 @@
 #
 # A feature is in when its object is linked; nothing inside net/ or
 # drivers/ tests a feature macro.  Override any of these in the
-# git-ignored config/local.mk (for example "COMMANDS += mycmd").
+# git-ignored config/local.mk (for example "COMMANDS_PCI :=" or
+# "NET_SRCS := $(filter-out net/tcp.c,$(NET_SRCS))").
 
 # The core every platform links
 CORE_SRCS := $(wildcard core/*.c)
 
-# The command interpreter
+# The command interpreter and settings
 SCRIPT_SRCS := $(wildcard script/*.c)
 
-# Commands on every platform (script/commands/<name>.c)
-COMMANDS := echo help sleep power memmap
-
-# Commands on platforms that have a PCI bus
+# Commands that need a PCI bus (only on platforms that drive hardware)
 COMMANDS_PCI := lspci
 
-# Buses on platforms that drive hardware
-BUS_SRCS := drivers/bus/pci.c
+# Commands on every platform (script/commands/<name>.c)
+COMMANDS := $(filter-out $(COMMANDS_PCI), \
+	$(patsubst script/commands/%.c,%,$(wildcard script/commands/*.c)))
+
+# The network stack and protocols
+NET_SRCS := $(wildcard net/*.c)
+
+# Buses and network drivers, on platforms that drive hardware
+BUS_SRCS := $(wildcard drivers/bus/*.c)
+NET_DRIVER_SRCS := $(wildcard drivers/net/*.c)
 
 # Sources every platform links
-COMMON_SRCS = $(CORE_SRCS) $(SCRIPT_SRCS) \
+COMMON_SRCS = $(CORE_SRCS) $(SCRIPT_SRCS) $(NET_SRCS) \
 	$(patsubst %,script/commands/%.c,$(COMMANDS))
 
 # Sources platforms with hardware link on top of COMMON_SRCS
-HARDWARE_SRCS = $(BUS_SRCS) $(patsubst %,script/commands/%.c,$(COMMANDS_PCI))
+HARDWARE_SRCS = $(BUS_SRCS) $(NET_DRIVER_SRCS) \
+	$(patsubst %,script/commands/%.c,$(COMMANDS_PCI))
