@@ -397,3 +397,38 @@ void *heap_zalloc(size_t len)
 		memset(ptr, 0, len);
 	return ptr;
 }
+
+/**
+ * Allocate heap memory with a larger alignment (for DMA rings)
+ *
+ * @v len		Length
+ * @v align		Alignment (a power of two)
+ * @ret ptr		Memory, or NULL; free with heap_free_aligned()
+ */
+void *heap_alloc_aligned(size_t len, size_t align)
+{
+	uint8_t *block;
+	uint8_t *ptr;
+	size_t total = (len + align + sizeof(void *));
+
+	if (total < len)
+		return NULL;
+	block = heap_alloc(total);
+	if (!block)
+		return NULL;
+	ptr = (uint8_t *)(((uintptr_t)block + sizeof(void *) + align - 1) &
+			  ~(uintptr_t)(align - 1));
+	((void **)ptr)[-1] = block;
+	return ptr;
+}
+
+/**
+ * Free memory from heap_alloc_aligned()
+ *
+ * @v ptr		Memory, or NULL
+ */
+void heap_free_aligned(void *ptr)
+{
+	if (ptr)
+		heap_free(((void **)ptr)[-1]);
+}

@@ -86,6 +86,9 @@ static inline void heap_free(void *ptr)
 	mem_pool_free(&heap_pool, ptr);
 }
 
+extern void *heap_alloc_aligned(size_t len, size_t align);
+extern void heap_free_aligned(void *ptr);
+
 /**
  * Allocate memory in the image area
  *
