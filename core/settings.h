@@ -197,6 +197,24 @@ struct generic_settings {
 	struct list_head values;
 };
 
+/** Something that acts on settings when they change (e.g. IPv4 routes) */
+struct settings_applicator {
+	/** Name */
+	const char *name;
+	/**
+	 * Apply the current settings
+	 *
+	 * @ret rc		Return status code
+	 */
+	int (*apply)(void);
+};
+
+/** Table of settings applicators, run after every store or clear */
+#define SETTINGS_APPLICATORS \
+	__table(struct settings_applicator, settings_applicators)
+/** Declare a settings applicator */
+#define __settings_applicator __table_entry(SETTINGS_APPLICATORS, 01)
+
 /** The root block */
 extern struct settings settings_root;
 
