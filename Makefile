@@ -7,6 +7,7 @@
 #   make bench      benchmarks against Debian's iPXE
 #   make format     apply .clang-format
 #   make tables     print what each linker table holds
+#   make errors-doc regenerate docs/errors.md
 #
 # Build options: EMBED=script.ipxe, DEBUG=module,...  (see docs/building.md)
 
@@ -45,6 +46,14 @@ FILE_ID_FLAG = -DFILE_ID=$(FILE_ID_$<)
 # Dependency files
 DEPFLAGS = -MMD -MP
 
+# Quiet output ("  CC  build/host/core/string.o"); V=1 shows commands
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+say = @printf '  %-6s %s\n' '$(1)' '$(2)'
+
 .PHONY: all
 all: bin/host/ferry bin/ferry.lkrn
 
@@ -80,7 +89,14 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 tables: all
-	@$(PYTHON) util/tables.py $(BUILD)/host/ferry.elf $(BUILD)/pcbios/ferry.elf
+	@$(PYTHON) util/tables.py $(BUILD)/host $(BUILD)/pcbios
+
+# docs/errors.md is generated from the sources; a test checks it is current
+docs/errors.md: config/file-ids.txt $(ALL_SRCS) core/errors.h util/errors.py
+	$(PYTHON) util/errors.py > $@
+
+.PHONY: errors-doc
+errors-doc: docs/errors.md
 
 clean:
 	rm -rf $(BUILD) bin bin-efi

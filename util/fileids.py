@@ -8,22 +8,25 @@ fragment defining FILE_ID_<path> for each file.
 
 usage: fileids.py REGISTRY OUTPUT.mk SOURCE...
 """
+import fcntl
 import os
 import sys
 
 
 def main():
     registry, output, sources = sys.argv[1], sys.argv[2], sys.argv[3:]
-    known = []
-    if os.path.exists(registry):
-        with open(registry) as f:
-            known = [line.strip() for line in f if line.strip()]
-    seen = set(known)
-    new = sorted(s for s in set(sources) if s not in seen)
-    if new:
-        with open(registry, "a") as f:
-            for path in new:
-                f.write(path + "\n")
+    # Several builds may run at once: one at a time reads and appends
+    with open(registry, "a+") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        f.seek(0)
+        known = []
+        for line in f:
+            if line.strip() and line.strip() not in known:
+                known.append(line.strip())
+        seen = set(known)
+        new = sorted(s for s in set(sources) if s not in seen)
+        for path in new:
+            f.write(path + "\n")
         known += new
     if len(known) > 0xffff:
         sys.exit("fileids: more than 65535 source files")

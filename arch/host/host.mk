@@ -20,29 +20,35 @@ TEST_OBJS = $(patsubst %.c,$(BUILD)/test/%.o,$(TEST_SRCS))
 
 $(BUILD)/host/arch/host/%.o: arch/host/%.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LIBC_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(HOST_CC) $(HOST_LIBC_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/test/arch/host/%.o: arch/host/%.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_LIBC_CFLAGS) $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(HOST_CC) $(HOST_LIBC_CFLAGS) $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/test/%.o: %.c
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/host/ferry.elf: $(HOST_OBJS) arch/host/tables.ld
-	$(HOST_CC) -o $@ $(HOST_OBJS) $(HOST_LDFLAGS)
+	$(call say,LD,$@)
+	$(Q)$(HOST_CC) -o $@ $(HOST_OBJS) $(HOST_LDFLAGS)
 
 bin/host/ferry: $(BUILD)/host/ferry.elf
 	@mkdir -p $(@D)
-	cp $< $@
+	$(Q)cp $< $@
 
 bin/host/ferry-test: $(TEST_OBJS) arch/host/tables.ld
 	@mkdir -p $(@D)
-	$(HOST_CC) $(SANITIZE) -o $@ $(TEST_OBJS) $(HOST_LDFLAGS)
+	$(call say,LD,$@)
+	$(Q)$(HOST_CC) $(SANITIZE) -o $@ $(TEST_OBJS) $(HOST_LDFLAGS)
 
 -include $(HOST_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
