@@ -21,12 +21,15 @@ COMMANDS := $(filter-out $(COMMANDS_PCI), \
 # The network stack and protocols
 NET_SRCS := $(wildcard net/*.c)
 
+# Image handling and the image types every platform has
+IMAGE_SRCS := image/image.c image/download.c image/script.c
+
 # Buses and network drivers, on platforms that drive hardware
 BUS_SRCS := $(wildcard drivers/bus/*.c)
 NET_DRIVER_SRCS := $(wildcard drivers/net/*.c)
 
 # Sources every platform links
-COMMON_SRCS = $(CORE_SRCS) $(SCRIPT_SRCS) $(NET_SRCS) \
+COMMON_SRCS = $(CORE_SRCS) $(SCRIPT_SRCS) $(NET_SRCS) $(IMAGE_SRCS) \
 	$(patsubst %,script/commands/%.c,$(COMMANDS))
 
 # Sources platforms with hardware link on top of COMMON_SRCS

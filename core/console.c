@@ -78,6 +78,32 @@ int console_iskey(void)
 }
 
 /**
+ * Test whether every source of input has ended
+ *
+ * Only the host's standard input can end; on a machine, input never
+ * does.
+ *
+ * @ret ended		No console can ever deliver input again
+ */
+int console_input_ended(void)
+{
+	struct console_driver *console;
+	int inputs = 0;
+
+	if (console_pending >= 0)
+		return 0;
+	for_each_table_entry(console, CONSOLES) {
+		if (console->disabled || !(console->usage & CONSOLE_INPUT) ||
+		    !console->getchar)
+			continue;
+		if (!console->input_ended)
+			return 0;
+		inputs++;
+	}
+	return (inputs > 0);
+}
+
+/**
  * Look at the next input byte without taking it
  *
  * @ret character	Byte, or -1 if no console has input ready

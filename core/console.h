@@ -37,6 +37,9 @@ struct console_driver {
 	unsigned int usage;
 	/** Console is disabled (set by its init or by the "console" command) */
 	int disabled;
+	/** Input has ended for good (a host pipe at its end), set by the
+	 * driver */
+	int input_ended;
 };
 
 /** Console may be written to */
@@ -54,6 +57,7 @@ extern void console_write(const char *data, unsigned int len);
 extern int console_getchar(void);
 extern int console_iskey(void);
 extern int console_peek(void);
+extern int console_input_ended(void);
 extern int getchar(void);
 
 #endif /* CORE_CONSOLE_H */

@@ -23,13 +23,15 @@ static int key_after_cr;
  * Read a byte, waiting up to a timeout
  *
  * @v timeout_ms	Timeout, or GETKEY_FOREVER
- * @ret character	Byte, or -1 on timeout
+ * @ret character	Byte, or -1 on timeout or when input has ended
  */
 static int key_read_byte(unsigned long timeout_ms)
 {
 	uint64_t start = clock_ms();
 
 	while (!console_iskey()) {
+		if (console_input_ended())
+			return -1;
 		if (timeout_ms != GETKEY_FOREVER &&
 		    (clock_ms() - start) >= timeout_ms)
 			return -1;
@@ -154,7 +156,7 @@ static int key_decode_escape(void)
  * or CR LF.
  *
  * @v timeout_ms	Timeout, or GETKEY_FOREVER
- * @ret key		Key, or -1 on timeout
+ * @ret key		Key, or -1 on timeout or when input has ended
  */
 int getkey(unsigned long timeout_ms)
 {

@@ -86,6 +86,10 @@ void ferry_main(void)
 	ferry_init();
 	ferry_banner();
 	main_offer_shell();
+	shell();
+	/* Input ended (host only): leave as a powered-off machine would */
+	shutdown_run_all(0);
+	platform_poweroff();
 	for (;;)
-		shell();
+		platform_idle();
 }

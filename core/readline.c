@@ -18,6 +18,9 @@
 #include "core/malloc.h"
 #include "core/errors.h"
 
+/** Input ended before the line did */
+#define EPIPE_ENDED ERROR_CODE(ERRCLASS_EPIPE, 1)
+ERROR_MESSAGE(EPIPE_ENDED, "End of input");
 /** A line that grew past READLINE_MAX */
 #define ENOSPC_LINE ERROR_CODE(ERRCLASS_ENOSPC, 1)
 ERROR_MESSAGE(ENOSPC_LINE, "Line too long");
@@ -155,7 +158,7 @@ static int readline_discard(void)
 
 	for (;;) {
 		key = getkey(GETKEY_FOREVER);
-		if (key == KEY_ENTER)
+		if (key == KEY_ENTER || key < 0)
 			return -ENOSPC_LINE;
 		if (key == CTRL_C)
 			return -ECANCELED;
@@ -170,7 +173,8 @@ static int readline_discard(void)
  * @v result		Line read (a heap string the caller frees)
  * @ret rc		0, -ECANCELED on Ctrl-C, -ENOSPC_LINE if the line
  *			was longer than READLINE_MAX (the rest is read
- *			and dropped, so nothing runs truncated)
+ *			and dropped, so nothing runs truncated), or
+ *			-EPIPE_ENDED if input ended for good
  */
 int readline(const char *prompt, const char *prefill, char **result)
 {
@@ -191,6 +195,10 @@ int readline(const char *prompt, const char *prefill, char **result)
 
 	for (;;) {
 		key = getkey(GETKEY_FOREVER);
+		if (key < 0) {
+			rc = -EPIPE_ENDED;
+			goto done;
+		}
 		switch (key) {
 		case KEY_ENTER:
 			putchar('\n');

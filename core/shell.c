@@ -18,7 +18,8 @@
  * Each line runs through the same interpreter as scripts.  A cancelled
  * or over-long line gives a fresh prompt.
  *
- * @ret rc		Return status code (the shell runs until "exit")
+ * @ret rc		Return status code (the shell runs until input ends
+ *			for good, which only happens on the host)
  */
 int shell(void)
 {
@@ -29,6 +30,8 @@ int shell(void)
 		rc = readline(SHELL_PROMPT, NULL, &line);
 		if (ERROR_IS(rc, ECANCELED))
 			continue;
+		if (ERROR_IS(rc, EPIPE))
+			return 0;
 		if (rc != 0) {
 			error_print(rc, NULL);
 			continue;

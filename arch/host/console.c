@@ -92,7 +92,10 @@ static void host_console_putchar(int character)
 }
 
 /**
- * Read a byte if one is ready; the end of input ends the program
+ * Read a byte if one is ready
+ *
+ * At the end of input the console says so (input_ended); the shell
+ * then ends the program, while scripts run on undisturbed.
  *
  * @ret character	Byte, or -1 if none is ready
  */
@@ -103,14 +106,15 @@ static int host_console_getchar(void)
 	ssize_t len;
 
 	host_console_flush();
-	if (poll(&pollfd, 1, 0) <= 0)
+	if (host_console.input_ended || poll(&pollfd, 1, 0) <= 0)
 		return -1;
 	len = read(STDIN_FILENO, &byte, 1);
 	if (len == 1)
 		return byte;
 	if (len < 0 && (errno == EINTR || errno == EAGAIN))
 		return -1;
-	host_exit(0);
+	host_console.input_ended = 1;
+	return -1;
 }
 
 /** The standard input and output console */

@@ -25,5 +25,8 @@ extern void host_console_flush(void);
 extern int host_read_file(const char *path, char **data,
 			  unsigned long *len);
 extern void host_exit(int status) __attribute__((noreturn));
+extern int host_file_open(const char *path, unsigned long long *size);
+extern long host_file_read(int fd, void *buf, unsigned long len);
+extern void host_file_close(int fd);
 
 #endif /* ARCH_HOST_HOST_H */

@@ -2,11 +2,16 @@
  *
  * Host platform: the program's entry point
  *
- *     ferry [SCRIPT]
+ *     ferry [--dry-run] [SCRIPT]
  *
- * With no argument, Ferry starts as it would on a machine: banner, then
+ * With no script, Ferry starts as it would on a machine: banner, then
  * the command line on standard input and output.  With a script file,
  * it runs the script and exits with status 0 if it succeeded.
+ *
+ * --dry-run: kernels and initrds are not fetched or booted; "boot"
+ * prints what would have booted ("dry-run: boot URI args", one
+ * "dry-run: initrd URI" line per other image) and Ferry exits.  Scripts
+ * are still fetched and run, so a menu can be tried on a workstation.
  */
 
 #include <errno.h>
@@ -16,13 +21,14 @@
 #include "arch/host/host.h"
 #include "core/shell.h"
 #include "script/script.h"
+#include "image/image.h"
 
 /**
  * Print the usage
  */
 static void host_usage(void)
 {
-	fprintf(stderr, "usage: ferry [SCRIPT]\n");
+	fprintf(stderr, "usage: ferry [--dry-run] [SCRIPT]\n");
 }
 
 /**
@@ -34,20 +40,28 @@ static void host_usage(void)
  */
 int main(int argc, char **argv)
 {
+	const char *script = NULL;
 	unsigned long len;
 	char *data;
+	int i;
 	int rc;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		host_usage();
-		return 2;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0) {
+			image_dry_run = 1;
+		} else if (argv[i][0] != '-' && !script) {
+			script = argv[i];
+		} else {
+			host_usage();
+			return 2;
+		}
 	}
 	host_memory_init();
 	host_console_init();
 
-	if (argc == 2) {
-		if (host_read_file(argv[1], &data, &len) != 0) {
-			fprintf(stderr, "ferry: %s: %s\n", argv[1],
+	if (script) {
+		if (host_read_file(script, &data, &len) != 0) {
+			fprintf(stderr, "ferry: %s: %s\n", script,
 				strerror(errno));
 			return 1;
 		}

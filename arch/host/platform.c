@@ -129,3 +129,54 @@ err:
 	close(fd);
 	return -1;
 }
+
+/**
+ * Open a regular file for reading
+ *
+ * @v path		Path
+ * @v size		Size of the file
+ * @ret fd		File descriptor, or -1
+ */
+int host_file_open(const char *path, unsigned long long *size)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+/**
+ * Read from a file
+ *
+ * @v fd		File descriptor
+ * @v buf		Buffer
+ * @v len		Size of buffer
+ * @ret len		Bytes read, 0 at the end, or -1 on error
+ */
+long host_file_read(int fd, void *buf, unsigned long len)
+{
+	ssize_t got;
+
+	do {
+		got = read(fd, buf, len);
+	} while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/**
+ * Close a file
+ *
+ * @v fd		File descriptor
+ */
+void host_file_close(int fd)
+{
+	close(fd);
+}
