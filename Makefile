@@ -34,7 +34,8 @@ include $(BUILD)/file-ids.mk
 # Flags for freestanding code (everything but arch/host): no libc headers
 FREESTANDING_CFLAGS = -std=gnu11 -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) \
-	-I. -fno-common -ffunction-sections -fdata-sections \
+	-I. -Icrypto/bearssl-shim -I$(BEARSSL_DIR)/inc \
+	-fno-common -ffunction-sections -fdata-sections \
 	-fno-strict-aliasing -fno-stack-protector -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Werror -g -ffile-prefix-map=$(CURDIR)/= \
@@ -57,6 +58,7 @@ say = @printf '  %-6s %s\n' '$(1)' '$(2)'
 .PHONY: all
 all: bin/host/ferry bin/ferry.lkrn
 
+include crypto/bearssl.mk
 include arch/host/host.mk
 -include arch/x86/pcbios.mk
 

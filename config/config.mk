@@ -21,6 +21,9 @@ COMMANDS := $(filter-out $(COMMANDS_PCI), \
 # The network stack and protocols
 NET_SRCS := $(wildcard net/*.c)
 
+# Cryptography (on BearSSL, built by crypto/bearssl.mk)
+CRYPTO_SRCS := crypto/digest.c
+
 # Image handling and the image types every platform has
 IMAGE_SRCS := image/image.c image/download.c image/script.c
 
@@ -30,6 +33,7 @@ NET_DRIVER_SRCS := $(wildcard drivers/net/*.c)
 
 # Sources every platform links
 COMMON_SRCS = $(CORE_SRCS) $(SCRIPT_SRCS) $(NET_SRCS) $(IMAGE_SRCS) \
+	$(CRYPTO_SRCS) \
 	$(patsubst %,script/commands/%.c,$(COMMANDS))
 
 # Sources platforms with hardware link on top of COMMON_SRCS

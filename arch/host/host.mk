@@ -23,7 +23,7 @@ $(BUILD)/host/arch/host/%.o: arch/host/%.c
 	$(call say,CC,$@)
 	$(Q)$(HOST_CC) $(HOST_LIBC_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c | $(BEARSSL_DIR)/inc/bearssl.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
@@ -33,22 +33,26 @@ $(BUILD)/test/arch/host/%.o: arch/host/%.c
 	$(call say,CC,$@)
 	$(Q)$(HOST_CC) $(HOST_LIBC_CFLAGS) $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/test/%.o: %.c
+$(BUILD)/test/%.o: %.c | $(BEARSSL_DIR)/inc/bearssl.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/host/ferry.elf: $(HOST_OBJS) arch/host/tables.ld
+$(BUILD)/host/ferry.elf: $(HOST_OBJS) $(BUILD)/host/libbearssl.a \
+		arch/host/tables.ld
 	$(call say,LD,$@)
-	$(Q)$(HOST_CC) -o $@ $(HOST_OBJS) $(HOST_LDFLAGS)
+	$(Q)$(HOST_CC) -o $@ $(HOST_OBJS) $(BUILD)/host/libbearssl.a \
+		$(HOST_LDFLAGS)
 
 bin/host/ferry: $(BUILD)/host/ferry.elf
 	@mkdir -p $(@D)
 	$(Q)cp $< $@
 
-bin/host/ferry-test: $(TEST_OBJS) arch/host/tables.ld
+bin/host/ferry-test: $(TEST_OBJS) $(BUILD)/host/libbearssl.a \
+		arch/host/tables.ld
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(HOST_CC) $(SANITIZE) -o $@ $(TEST_OBJS) $(HOST_LDFLAGS)
+	$(Q)$(HOST_CC) $(SANITIZE) -o $@ $(TEST_OBJS) \
+		$(BUILD)/host/libbearssl.a $(HOST_LDFLAGS)
 
 -include $(HOST_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
