@@ -55,6 +55,15 @@ Q := @
 endif
 say = @printf '  %-6s %s\n' '$(1)' '$(2)'
 
+# EMBED=file: the script built in (image/embedded_data.S).  A stamp file
+# records which file, so that changing EMBED rebuilds what carries it.
+EMBED_PATH := $(if $(EMBED),$(abspath $(EMBED)),$(CURDIR)/$(BUILD)/embed-none)
+EMBED_STAMP := $(BUILD)/embed.stamp
+$(shell mkdir -p $(BUILD) && : >> $(BUILD)/embed-none && \
+	{ [ "$$(cat $(EMBED_STAMP) 2>/dev/null)" = "$(EMBED_PATH)" ] || \
+	echo "$(EMBED_PATH)" > $(EMBED_STAMP); })
+EMBED_FLAGS = -DEMBED_PATH='"$(EMBED_PATH)"'
+
 .PHONY: all
 all: bin/host/ferry bin/ferry.lkrn
 

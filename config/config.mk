@@ -25,7 +25,8 @@ NET_SRCS := $(wildcard net/*.c)
 CRYPTO_SRCS := crypto/digest.c
 
 # Image handling and the image types every platform has
-IMAGE_SRCS := image/image.c image/download.c image/script.c
+IMAGE_SRCS := image/image.c image/download.c image/script.c \
+	image/embedded.c image/embedded_data.S
 
 # Buses and network drivers, on platforms that drive hardware
 BUS_SRCS := $(wildcard drivers/bus/*.c)

@@ -15,8 +15,19 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 HOST_LDFLAGS = -Wl,-T,arch/host/tables.ld
 
-HOST_OBJS = $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
-TEST_OBJS = $(patsubst %.c,$(BUILD)/test/%.o,$(TEST_SRCS))
+HOST_OBJS = $(patsubst %,$(BUILD)/host/%.o,$(basename $(HOST_SRCS)))
+TEST_OBJS = $(patsubst %,$(BUILD)/test/%.o,$(basename $(TEST_SRCS)))
+
+# Assembly (the embedded script's carrier), for both host builds
+$(BUILD)/host/%.o: %.S $(EMBED_STAMP)
+	@mkdir -p $(@D)
+	$(call say,AS,$@)
+	$(Q)$(HOST_CC) -c $(EMBED_FLAGS) $< -o $@
+
+$(BUILD)/test/%.o: %.S $(EMBED_STAMP)
+	@mkdir -p $(@D)
+	$(call say,AS,$@)
+	$(Q)$(HOST_CC) -c $(EMBED_FLAGS) $< -o $@
 
 $(BUILD)/host/arch/host/%.o: arch/host/%.c
 	@mkdir -p $(@D)
