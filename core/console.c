@@ -62,8 +62,35 @@ int console_getchar(void)
 	return -1;
 }
 
-/** A byte read ahead by console_iskey(), or -1 */
-static int console_pending = -1;
+/** Size of the type-ahead queue */
+#define CONSOLE_TYPEAHEAD 256
+
+/** Bytes read from the consoles and not yet taken */
+static unsigned char console_typeahead[CONSOLE_TYPEAHEAD];
+/** Index of the first byte in the queue */
+static unsigned int console_typeahead_head;
+/** Number of bytes in the queue */
+static unsigned int console_typeahead_count;
+
+/**
+ * Move one byte from the consoles into the type-ahead queue
+ *
+ * @ret moved		A byte was moved
+ */
+static int console_fill(void)
+{
+	int character;
+
+	if (console_typeahead_count == CONSOLE_TYPEAHEAD)
+		return 0;
+	character = console_getchar();
+	if (character < 0)
+		return 0;
+	console_typeahead[(console_typeahead_head + console_typeahead_count) %
+			  CONSOLE_TYPEAHEAD] = character;
+	console_typeahead_count++;
+	return 1;
+}
 
 /**
  * Test whether input is ready
@@ -72,9 +99,9 @@ static int console_pending = -1;
  */
 int console_iskey(void)
 {
-	if (console_pending < 0)
-		console_pending = console_getchar();
-	return (console_pending >= 0);
+	if (!console_typeahead_count)
+		console_fill();
+	return (console_typeahead_count != 0);
 }
 
 /**
@@ -90,7 +117,7 @@ int console_input_ended(void)
 	struct console_driver *console;
 	int inputs = 0;
 
-	if (console_pending >= 0)
+	if (console_typeahead_count)
 		return 0;
 	for_each_table_entry(console, CONSOLES) {
 		if (console->disabled || !(console->usage & CONSOLE_INPUT) ||
@@ -110,8 +137,34 @@ int console_input_ended(void)
  */
 int console_peek(void)
 {
-	console_iskey();
-	return console_pending;
+	if (!console_iskey())
+		return -1;
+	return console_typeahead[console_typeahead_head];
+}
+
+/**
+ * Check for an interrupt (Ctrl-C) typed while something runs
+ *
+ * Everything typed is read into the type-ahead queue, so that keys
+ * typed ahead still reach the next prompt; a Ctrl-C among them empties
+ * the queue (what was typed before it is abandoned with the work).
+ *
+ * @ret interrupted	Ctrl-C was typed
+ */
+int console_interrupted(void)
+{
+	unsigned int i;
+
+	while (console_fill())
+		;
+	for (i = 0; i < console_typeahead_count; i++) {
+		if (console_typeahead[(console_typeahead_head + i) %
+				      CONSOLE_TYPEAHEAD] == 0x03) {
+			console_typeahead_count = 0;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -127,7 +180,9 @@ int getchar(void)
 		step();
 		platform_idle();
 	}
-	character = console_pending;
-	console_pending = -1;
+	character = console_typeahead[console_typeahead_head];
+	console_typeahead_head = ((console_typeahead_head + 1) %
+				  CONSOLE_TYPEAHEAD);
+	console_typeahead_count--;
 	return character;
 }

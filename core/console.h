@@ -58,6 +58,7 @@ extern int console_getchar(void);
 extern int console_iskey(void);
 extern int console_peek(void);
 extern int console_input_ended(void);
+extern int console_interrupted(void);
 extern int getchar(void);
 
 #endif /* CORE_CONSOLE_H */

@@ -14,18 +14,13 @@
 /**
  * Check whether the user pressed Ctrl-C
  *
- * Other keys typed meanwhile are discarded, as they would otherwise
- * surface at the next prompt long after they were meant.
+ * Other keys typed meanwhile stay queued for the next prompt.
  *
  * @ret rc		-ECANCELED if Ctrl-C was pressed, else 0
  */
 int wait_check_cancel(void)
 {
-	while (console_iskey()) {
-		if (getchar() == CTRL_C)
-			return -ECANCELED;
-	}
-	return 0;
+	return (console_interrupted() ? -ECANCELED : 0);
 }
 
 /**

@@ -49,8 +49,15 @@ $(BUILD)/test/%.o: %.c | $(BEARSSL_DIR)/inc/bearssl.h
 	$(call say,CC,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -O1 $(SANITIZE) $(FILE_ID_FLAG) $(DEPFLAGS) -c $< -o $@
 
+# Objects that must not reach the C library (all but arch/host's)
+HOST_FREESTANDING_OBJS = $(filter-out $(BUILD)/host/arch/host/%,$(HOST_OBJS))
+
 $(BUILD)/host/ferry.elf: $(HOST_OBJS) $(BUILD)/host/libbearssl.a \
-		arch/host/tables.ld
+		arch/host/tables.ld util/check_freestanding.py
+	$(call say,CHECK,$@)
+	$(Q)$(PYTHON) util/check_freestanding.py $(HOST_FREESTANDING_OBJS) \
+		-- $(filter $(BUILD)/host/arch/host/%,$(HOST_OBJS)) \
+		$(BUILD)/host/libbearssl.a
 	$(call say,LD,$@)
 	$(Q)$(HOST_CC) -o $@ $(HOST_OBJS) $(BUILD)/host/libbearssl.a \
 		$(HOST_LDFLAGS)
