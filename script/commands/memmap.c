@@ -47,7 +47,7 @@ static void memmap_print_pool(struct mem_pool *pool)
 	struct mem_region *region;
 
 	list_for_each_entry(region, &pool->regions, list) {
-		printf("%s: %#010llx-%#010llx\n", pool->name,
+		printf("%s: 0x%08llx-0x%08llx\n", pool->name,
 		       (unsigned long long)region->start,
 		       (unsigned long long)(region->end - 1));
 	}
@@ -80,7 +80,7 @@ static int memmap_exec(int argc, char **argv)
 	if (count > MEMMAP_MAX_REGIONS)
 		count = MEMMAP_MAX_REGIONS;
 	for (i = 0; i < count; i++) {
-		printf("%#018llx-%#018llx %s\n",
+		printf("0x%016llx-0x%016llx %s\n",
 		       (unsigned long long)regions[i].start,
 		       (unsigned long long)(regions[i].start +
 					    regions[i].length - 1),
