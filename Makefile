@@ -69,6 +69,7 @@ all: bin/host/ferry bin/ferry.lkrn
 
 include crypto/bearssl.mk
 include arch/host/host.mk
+include tests/fuzz/fuzz.mk
 -include arch/x86/pcbios.mk
 
 # ---- tests -----------------------------------------------------------------
@@ -78,7 +79,7 @@ deps:
 	@util/deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all bin/host/ferry-test
+	@$(MAKE) --no-print-directory all bin/host/ferry-test $(FUZZ_TARGETS)
 	@$(PYTHON) tests/run.py --all
 
 check:

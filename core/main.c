@@ -87,7 +87,10 @@ void ferry_main(void)
 	ferry_banner();
 	main_offer_shell();
 	shell();
-	/* Input ended (host only): leave as a powered-off machine would */
+	/* "exit", or input ended (host only): leave as a powered-off
+	 * machine would.  (Returning to the firmware, so that it tries its
+	 * next boot device, comes with the option ROM and PXE builds.)
+	 */
 	shutdown_run_all(0);
 	platform_poweroff();
 	for (;;)

@@ -10,6 +10,7 @@
  * selected with #if: the platform is chosen by which objects are linked.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 /** Platform name, as in ${platform}: "pcbios", "efi" or "host" */
@@ -80,5 +81,26 @@ struct memmap_region {
  */
 extern unsigned int platform_memmap(struct memmap_region *regions,
 				    unsigned int max_regions);
+
+/**
+ * Find the SMBIOS tables
+ *
+ * The platform hands over the entry point structure ("_SM_" for SMBIOS
+ * 2.x, "_SM3_" for 3.x) and the structure table it points to, both
+ * readable in Ferry's address space.  core/smbios.c checks both
+ * (checksums, lengths) before use, so the platform need not.  On x86
+ * BIOS the entry point is found by scanning 0xF0000-0xFFFFF on 16-byte
+ * boundaries; on EFI it is in the configuration table.  A platform
+ * without SMBIOS need not provide this: core/smbios.c has a weak
+ * default that returns -ENOTSUP.
+ *
+ * @v entry		Entry point structure to fill in
+ * @v entry_len		Bytes readable at the entry point
+ * @v table		Structure table to fill in
+ * @v table_len		Bytes readable in the structure table
+ * @ret rc		Return status code
+ */
+extern int platform_smbios_find(const void **entry, size_t *entry_len,
+				const void **table, size_t *table_len);
 
 #endif /* CORE_PLATFORM_H */

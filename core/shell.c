@@ -18,8 +18,9 @@
  * Each line runs through the same interpreter as scripts.  A cancelled
  * or over-long line gives a fresh prompt.
  *
- * @ret rc		Return status code (the shell runs until input ends
- *			for good, which only happens on the host)
+ * @ret rc		Return status code of the last command (the shell
+ *			runs until "exit", or until input ends for good,
+ *			which only happens on the host)
  */
 int shell(void)
 {
@@ -36,8 +37,10 @@ int shell(void)
 			error_print(rc, NULL);
 			continue;
 		}
-		script_exec_line(line);
+		rc = script_exec_line(line);
 		heap_free(line);
+		if (script_exit_requested())
+			return rc;
 	}
 	return 0;
 }

@@ -11,14 +11,25 @@
  * rebuilds the routing table whenever settings change.  A device with an
  * address gets a route to its subnet, and a default route through its
  * gateway if it has one.
+ *
+ * The settings' tags are those of net/dhcp_tags.h, so that what DHCP
+ * stores is what IPv4 reads: "ip" is DHCP_TAG_YIADDR (the BOOTP yiaddr
+ * field), "netmask" is option 1 (DHCP_SUBNET_MASK) and "gateway" option
+ * 3 (DHCP_ROUTERS, its first address).  A missing netmask defaults to
+ * the address's class.
+ *
+ * Routes added with ipv4_route_add() by other code last until the next
+ * settings change rebuilds the routes of the device.
  */
 
 #include <stdint.h>
+#include "core/endian.h"
 #include "core/list.h"
 #include "net/socket.h"
 
 struct io_buffer;
 struct net_device;
+struct setting;
 
 /** An IPv4 header */
 struct iphdr {
@@ -52,6 +63,25 @@ struct iphdr {
 #define IP_MASK_MOREFRAGS 0x2000
 #define IP_TTL 64
 
+/** The limited broadcast address, 255.255.255.255 (network byte order) */
+#define INADDR_BROADCAST 0xffffffffU
+/** The unspecified address, 0.0.0.0 */
+#define INADDR_NONE 0U
+
+/**
+ * Test whether an address is multicast (224.0.0.0/4)
+ *
+ * @v addr		Address (network byte order)
+ */
+#define IN_IS_MULTICAST(addr) ((ntohl(addr) & 0xf0000000U) == 0xe0000000U)
+
+/** Reassemblies in progress at most (the oldest gives way to a new one) */
+#define IPV4_REASM_MAX 4
+/** Time a reassembly may take from its first fragment */
+#define IPV4_REASM_TIMEOUT_MS 30000
+/** Largest datagram payload reassembled (the IPv4 maximum) */
+#define IPV4_REASM_MAX_LEN (65535 - sizeof(struct iphdr))
+
 /** A route */
 struct ipv4_route {
 	/** Link in the routing table */
@@ -75,7 +105,16 @@ extern void ipv4_route_del_netdev(struct net_device *netdev);
 extern struct ipv4_route *ipv4_route_find(struct in_addr dest,
 					  struct in_addr *next_hop);
 extern int ipv4_has_address(struct net_device *netdev);
+extern int ipv4_is_local(struct net_device *netdev, struct in_addr address);
 extern const char *inet_ntoa(struct in_addr in);
 extern int inet_aton(const char *text, struct in_addr *in);
+
+/** Time a reassembly may take (IPV4_REASM_TIMEOUT_MS; tests shorten it) */
+extern unsigned long ipv4_reasm_timeout_ms;
+
+/** Settings IPv4 is configured from (tags in net/dhcp_tags.h) */
+extern const struct setting ip_setting;
+extern const struct setting netmask_setting;
+extern const struct setting gateway_setting;
 
 #endif /* NET_IPV4_H */

@@ -32,7 +32,7 @@ PACKAGES=(
 	# servers for the network scenarios
 	dnsmasq atftpd iproute2 openssl curl
 	# ISO and USB images, and the loaders chained in tests
-	xorriso isolinux syslinux-common pxelinux mtools cpio
+	xorriso isolinux syslinux syslinux-common pxelinux mtools dosfstools cpio
 	# Debian's iPXE, for benchmarks
 	ipxe
 	# apt-get source (dpkg-source unpacks the source package)

@@ -2,11 +2,16 @@
  *
  * Host platform: the program's entry point
  *
- *     ferry [--dry-run] [SCRIPT]
+ *     ferry [--dry-run] [--tap NAME]... [SCRIPT]
  *
  * With no script, Ferry starts as it would on a machine: banner, then
  * the command line on standard input and output.  With a script file,
- * it runs the script and exits with status 0 if it succeeded.
+ * it runs the script and exits with the script's status: 0 if it
+ * succeeded, n if it ran "exit n", 1 if a command failed.
+ *
+ * --tap NAME: a network device on the Linux TAP interface NAME (created
+ * if it does not exist; root needed); repeat for more devices, which
+ * become net0, net1... in order.
  *
  * --dry-run: kernels and initrds are not fetched or booted; "boot"
  * prints what would have booted ("dry-run: boot URI args", one
@@ -19,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "arch/host/host.h"
+#include "arch/host/tap.h"
 #include "core/shell.h"
 #include "script/script.h"
 #include "image/image.h"
@@ -28,7 +34,7 @@
  */
 static void host_usage(void)
 {
-	fprintf(stderr, "usage: ferry [--dry-run] [SCRIPT]\n");
+	fprintf(stderr, "usage: ferry [--dry-run] [--tap NAME]... [SCRIPT]\n");
 }
 
 /**
@@ -49,6 +55,14 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--dry-run") == 0) {
 			image_dry_run = 1;
+		} else if (strcmp(argv[i], "--tap") == 0 && (i + 1) < argc) {
+			/* Only named here: the device appears at init */
+			if (host_tap_add(argv[++i]) != 0) {
+				fprintf(stderr, "ferry: --tap %s: bad name or "
+						"too many interfaces\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (argv[i][0] != '-' && !script) {
 			script = argv[i];
 		} else {
@@ -67,7 +81,7 @@ int main(int argc, char **argv)
 		}
 		ferry_init();
 		rc = script_exec_buffer(data, len);
-		host_exit(rc ? 1 : 0);
+		host_exit(script_exit_status(rc));
 	}
 
 	/* Nobody can press Ctrl-B on a pipe: do not wait for it */

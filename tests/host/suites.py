@@ -1,0 +1,59 @@
+"""Host test suites written as programs of their own.
+
+Each runs bin/host/ferry against real servers in a network namespace it
+makes (so they need root), or runs a fuzz target for a fixed number of
+inputs, and reports PASS/FAIL lines of its own; here each program is
+one test, failing if any of its checks failed or it did not finish.
+"""
+
+import os
+import re
+import subprocess
+
+from lib.registry import test, check, ROOT
+
+#: Exit status of a suite program that cannot run here (e.g. not root)
+SKIP_STATUS = 77
+
+
+def run_program(ctx, argv, timeout_s):
+    """Run a suite program, log its output, and check its verdict.
+
+    @v argv       Program and arguments (relative to the repository)
+    @v timeout_s  Seconds it may take
+    """
+    ctx.note("running %s" % " ".join(argv))
+    try:
+        result = subprocess.run(argv, cwd=ROOT, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT,
+                                timeout=timeout_s)
+    except subprocess.TimeoutExpired as expired:
+        ctx.log.write((expired.output or b"").decode(errors="replace"))
+        raise AssertionError("%s did not finish within %d s"
+                             % (argv[0], timeout_s))
+    output = result.stdout.decode(errors="replace")
+    ctx.log.write(output)
+    check(result.returncode != SKIP_STATUS,
+          "%s could not run here (not root?)" % argv[0])
+    failures = re.findall(r"^FAIL\b.*$", output, re.MULTILINE)
+    check(not failures, "; ".join(failures[:3]))
+    check(result.returncode == 0,
+          "%s exited with status %d" % (argv[0], result.returncode))
+    check(re.search(r"^PASS\b", output, re.MULTILINE) or "Done" in output,
+          "%s reported nothing" % argv[0])
+
+
+@test("host-net-ipv4", suite="host", timeout_s=120)
+def host_net_ipv4(ctx):
+    """IPv4, ARP, ICMP and routes through a TAP device in a namespace."""
+    run_program(ctx, ["bash", "tests/host/net_ipv4_test.sh",
+                      ctx.image("bin/host/ferry")], 100)
+
+
+@test("fuzz-script", suite="host", timeout_s=300)
+def fuzz_script(ctx):
+    """The script parser and expander under libFuzzer: no crash, no report."""
+    binary = ctx.image("bin/host/script-fuzz")
+    run_program(ctx, [binary, "-runs=20000", "-seed=1", "-max_len=4096",
+                      "-timeout=10", "-dict=tests/fuzz/script.dict"], 280)
