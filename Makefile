@@ -1,6 +1,7 @@
 # Ferry: top-level Makefile
 #
-#   make            build every image (bin/ferry.lkrn, bin/host/ferry)
+#   make            build every image (bin/ferry.lkrn, .iso, .usb,
+#                   bin/host/ferry)
 #   make test       install what is missing, build, run every test
 #   make check      the quick daily subset: unit tests and a first boot
 #   make demo       network-boot a demo Linux in QEMU
@@ -65,12 +66,13 @@ $(shell mkdir -p $(BUILD) && : >> $(BUILD)/embed-none && \
 EMBED_FLAGS = -DEMBED_PATH='"$(EMBED_PATH)"'
 
 .PHONY: all
-all: bin/host/ferry bin/ferry.lkrn
+all: bin/host/ferry bin/ferry.lkrn bin/ferry.iso bin/ferry.usb
 
 include crypto/bearssl.mk
 include arch/host/host.mk
 include tests/fuzz/fuzz.mk
 -include arch/x86/pcbios.mk
+include arch/x86/media.mk
 
 # ---- tests -----------------------------------------------------------------
 
