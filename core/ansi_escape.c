@@ -61,8 +61,7 @@ void ansi_escape_init(struct ansi_escape *ansi,
  * @ret value		Value
  */
 static unsigned int ansi_escape_param(struct ansi_escape *ansi,
-				      unsigned int index,
-				      unsigned int fallback)
+				      unsigned int index, unsigned int fallback)
 {
 	if (index >= ansi->count || !ansi->params[index])
 		return fallback;
