@@ -118,6 +118,22 @@ HOST_CASES = [
         "a script file that does not exist is an error, not a hang",
         argv=["/nonexistent/ferry-test.ipxe"], status=1,
         stderr=r"/nonexistent/ferry-test\.ipxe"),
+    HostCase(
+        "host-dry-run", "--dry-run records what would boot, then ends",
+        script=("#!ipxe\nkernel http://192.0.2.1/vmlinuz console=ttyS0\n"
+                "initrd --name extra.cpio http://192.0.2.1/extra.cpio\n"
+                "boot\necho never reached\n"),
+        argv=["--dry-run"],
+        lines=[["dry-run: boot http://192.0.2.1/vmlinuz console=ttyS0",
+                r"dry-run: initrd http://192\.0\.2\.1/extra\.cpio "
+                r"\(extra\.cpio\)"]],
+        absent=["never reached"]),
+    HostCase(
+        "host-chain-loop", "a script that chains itself stops with one error",
+        script="#!ipxe\nchain file:///nonexistent-so-fails\n",
+        lines=[[r"error 0x[0-9a-f]{8}: File not found "
+                r"\(file:///nonexistent-so-fails\)"]],
+        status=1),
 ]
 
 

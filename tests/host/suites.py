@@ -57,3 +57,15 @@ def fuzz_script(ctx):
     binary = ctx.image("bin/host/script-fuzz")
     run_program(ctx, [binary, "-runs=20000", "-seed=1", "-max_len=4096",
                       "-timeout=10", "-dict=tests/fuzz/script.dict"], 280)
+
+
+@test("docs-errors-current", suite="host", quick=True, timeout_s=60)
+def docs_errors_current(ctx):
+    """docs/errors.md lists the codes of the current sources."""
+    generated = subprocess.run(["python3", "util/errors.py"], cwd=ROOT,
+                               capture_output=True, text=True,
+                               check=True).stdout
+    with open(os.path.join(ROOT, "docs", "errors.md")) as f:
+        current = f.read()
+    check(generated == current,
+          "docs/errors.md is out of date: run make errors-doc")
