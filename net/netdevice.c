@@ -164,7 +164,8 @@ void netdev_close(struct net_device *netdev)
 	if (!netdev_is_open(netdev))
 		return;
 	netdev->op->close(netdev);
-	netdev->state &= ~NETDEV_OPEN;
+	/* A closed device has no link to speak of until it opens again */
+	netdev->state &= ~(NETDEV_OPEN | NETDEV_LINK_UP);
 	/* Whatever the driver did not report is gone now */
 	list_for_each_entry_safe(iob, tmp, &netdev->tx_queue, list)
 		netdev_tx_complete_err(netdev, iob, -ENETDOWN_CLOSED);
