@@ -40,7 +40,7 @@ FREESTANDING_CFLAGS = -std=gnu11 -ffreestanding -nostdinc \
 	-fno-strict-aliasing -fno-stack-protector -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Werror -g -ffile-prefix-map=$(CURDIR)/= \
-	-DVERSION=\"$(VERSION)\"
+	-DVERSION=\"$(VERSION)\" -DDHCP_USER_CLASS=\"$(DHCP_USER_CLASS)\"
 
 # Per-file error-code number
 FILE_ID_FLAG = -DFILE_ID=$(FILE_ID_$<)

@@ -26,7 +26,7 @@ CRYPTO_SRCS := crypto/digest.c
 
 # Image handling and the image types every platform has
 IMAGE_SRCS := image/image.c image/download.c image/script.c \
-	image/embedded.c image/embedded_data.S
+	image/embedded.c image/embedded_data.S image/autoboot.c
 
 # Buses and network drivers, on platforms that drive hardware
 BUS_SRCS := $(wildcard drivers/bus/*.c)
@@ -40,3 +40,8 @@ COMMON_SRCS = $(CORE_SRCS) $(SCRIPT_SRCS) $(NET_SRCS) $(IMAGE_SRCS) \
 # Sources platforms with hardware link on top of COMMON_SRCS
 HARDWARE_SRCS = $(BUS_SRCS) $(NET_DRIVER_SRCS) \
 	$(patsubst %,script/commands/%.c,$(COMMANDS_PCI))
+
+# The DHCP user class (option 77) Ferry sends: "iPXE", so that DHCP
+# configurations written for iPXE (which test it to avoid chainload
+# loops) work unchanged.  Set DHCP_USER_CLASS=... to tell Ferry apart.
+DHCP_USER_CLASS := iPXE

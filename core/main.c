@@ -12,12 +12,18 @@
 #include "core/platform.h"
 #include "core/process.h"
 #include "core/console.h"
+#include "core/autoboot.h"
+#include "core/errors.h"
 
 /** How long the banner offers the command line, by default */
 #define MAIN_PROMPT_TIMEOUT_MS 2000
 
 /** How long the banner offers the command line (a platform may change it) */
 unsigned long main_prompt_timeout_ms = MAIN_PROMPT_TIMEOUT_MS;
+
+/** Boot methods are tried after the banner (the host turns this off when
+ * it has nothing to boot from) */
+int main_autoboot = 1;
 
 /** Init functions have run */
 static int main_initialised;
@@ -83,9 +89,16 @@ static int main_offer_shell(void)
  */
 void ferry_main(void)
 {
+	struct boot_method *method;
+
 	ferry_init();
 	ferry_banner();
-	main_offer_shell();
+	if (!main_offer_shell() && main_autoboot) {
+		for_each_table_entry(method, BOOT_METHODS) {
+			if (ERROR_IS(method->boot(), ECANCELED))
+				break;
+		}
+	}
 	shell();
 	/* "exit", or input ended (host only): leave as a powered-off
 	 * machine would.  (Returning to the firmware, so that it tries its

@@ -7,6 +7,7 @@
  */
 
 extern unsigned long main_prompt_timeout_ms;
+extern int main_autoboot;
 
 extern int shell(void);
 extern void ferry_init(void);

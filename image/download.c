@@ -239,6 +239,24 @@ static void download_progress(const char *text,
 }
 
 /**
+ * The text to show for a URI: as given, but with any password hidden
+ *
+ * @v uri_text		URI as given
+ * @v uri		Parsed URI, or NULL
+ * @ret text		Text to show (heap), or NULL on out-of-memory
+ */
+static char *download_display_uri(const char *uri_text, struct uri *uri)
+{
+	struct uri hidden;
+
+	if (!uri || !uri->password)
+		return strdup(uri_text);
+	hidden = *uri;
+	hidden.password = "***";
+	return uri_format(&hidden);
+}
+
+/**
  * Download a URI into a new image
  *
  * The image is not registered; the caller decides what to do with it.
@@ -253,6 +271,8 @@ int image_download(const char *uri_text, const char *name,
 {
 	struct downloader *downloader;
 	struct uri *uri;
+	const char *shown = uri_text;
+	char *display;
 	uint64_t start;
 	uint64_t last = 0;
 	uint64_t now;
@@ -260,6 +280,9 @@ int image_download(const char *uri_text, const char *name,
 
 	*image = NULL;
 	uri = uri_parse(uri_text);
+	display = download_display_uri(uri_text, uri);
+	if (display)
+		shown = display;
 	if (!uri) {
 		rc = -EINVAL_URI;
 		goto err_uri;
@@ -294,13 +317,13 @@ int image_download(const char *uri_text, const char *name,
 		step();
 		now = clock_ms();
 		if ((now - last) >= DOWNLOAD_PROGRESS_MS) {
-			download_progress(uri_text, downloader, (now - start));
+			download_progress(shown, downloader, (now - start));
 			last = now;
 		}
 		if (!downloader->done)
 			platform_idle();
 	}
-	download_progress(uri_text, downloader, (clock_ms() - start));
+	download_progress(shown, downloader, (clock_ms() - start));
 	rc = downloader->rc;
 	if (rc != 0)
 		goto err_download;
@@ -317,6 +340,7 @@ int image_download(const char *uri_text, const char *name,
 	*image = image_get(downloader->image);
 	ref_put(&downloader->refcnt);
 	uri_put(uri);
+	heap_free(display);
 	return 0;
 
 err_download:
@@ -328,6 +352,7 @@ err_image:
 err_alloc:
 	uri_put(uri);
 err_uri:
-	error_print(rc, uri_text);
+	error_print(rc, shown);
+	heap_free(display);
 	return rc;
 }

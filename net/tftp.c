@@ -28,6 +28,7 @@
 #include "net/uri.h"
 #include "net/socket.h"
 #include "net/ipv4.h"
+#include "net/resolv.h"
 
 FEATURE("TFTP");
 
@@ -81,8 +82,6 @@ ERROR_MESSAGE(EPROTO_PACKET, "TFTP server sent an invalid packet");
 ERROR_MESSAGE(ETIMEDOUT_TFTP, "TFTP server stopped answering");
 #define EINVAL_TFTP_URI ERROR_CODE(ERRCLASS_EINVAL, 1)
 ERROR_MESSAGE(EINVAL_TFTP_URI, "TFTP URI needs a server and a file");
-#define ENOTSUP_TFTP_HOST ERROR_CODE(ERRCLASS_ENOTSUP, 1)
-ERROR_MESSAGE(ENOTSUP_TFTP_HOST, "TFTP server must be an IPv4 address");
 
 /** A TFTP download */
 struct tftp_request {
@@ -96,7 +95,8 @@ struct tftp_request {
 	struct timer timer;
 	/** URI */
 	struct uri *uri;
-	/** Server address (port becomes the server's transfer ID) */
+	/** Server address (port becomes the server's transfer ID); known
+	 * from the first answer when the URI names the server */
 	struct sockaddr_in server;
 	/** The server's transfer ID is known */
 	int tid_known;
@@ -505,18 +505,19 @@ static int tftp_socket_deliver(struct xfer *xfer, struct io_buffer *iob,
 	int rc;
 
 	if (tftp->finished || iob_len(iob) < 4 || !src ||
-	    src->sin_family != AF_INET ||
-	    src->sin_addr.s_addr != tftp->server.sin_addr.s_addr) {
+	    src->sin_family != AF_INET) {
 		iob_free(iob);
 		return 0;
 	}
-	/* The first answer fixes the server's transfer ID; later
-	 * packets from other ports belong to someone else.
+	/* The first answer fixes the server's address and transfer ID;
+	 * later packets from elsewhere belong to someone else.
 	 */
 	if (!tftp->tid_known) {
+		tftp->server.sin_addr = src->sin_addr;
 		tftp->server.sin_port = src->sin_port;
 		tftp->tid_known = 1;
-	} else if (src->sin_port != tftp->server.sin_port) {
+	} else if (src->sin_port != tftp->server.sin_port ||
+		   src->sin_addr.s_addr != tftp->server.sin_addr.s_addr) {
 		iob_free(iob);
 		return 0;
 	}
@@ -621,13 +622,10 @@ static int tftp_open(struct xfer *parent, struct uri *uri)
 	tftp->windowsize = 1;
 	tftp->server.sin_family = AF_INET;
 	tftp->server.sin_port = htons(uri_port(uri, TFTP_PORT));
-	if (!inet_aton(uri->host, &tftp->server.sin_addr)) {
-		rc = -ENOTSUP_TFTP_HOST;
-		goto err;
-	}
 
-	rc = xfer_open_socket(&tftp->socket, SOCK_DGRAM,
-			      (struct sockaddr *)&tftp->server, NULL);
+	/* A name is resolved first; the request waits in the socket */
+	rc = xfer_open_named_socket(&tftp->socket, SOCK_DGRAM, uri->host,
+				    uri_port(uri, TFTP_PORT), NULL);
 	if (rc != 0)
 		goto err;
 	rc = tftp_send_rrq(tftp);

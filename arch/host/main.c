@@ -47,6 +47,7 @@ static void host_usage(void)
 int main(int argc, char **argv)
 {
 	const char *script = NULL;
+	unsigned int taps = 0;
 	unsigned long len;
 	char *data;
 	int i;
@@ -57,6 +58,7 @@ int main(int argc, char **argv)
 			image_dry_run = 1;
 		} else if (strcmp(argv[i], "--tap") == 0 && (i + 1) < argc) {
 			/* Only named here: the device appears at init */
+			taps++;
 			if (host_tap_add(argv[++i]) != 0) {
 				fprintf(stderr, "ferry: --tap %s: bad name or "
 						"too many interfaces\n",
@@ -84,6 +86,9 @@ int main(int argc, char **argv)
 		host_exit(script_exit_status(rc));
 	}
 
+	/* Without a TAP device there is nothing to boot from */
+	if (!taps)
+		main_autoboot = 0;
 	/* Nobody can press Ctrl-B on a pipe: do not wait for it */
 	if (!isatty(STDIN_FILENO))
 		main_prompt_timeout_ms = 0;

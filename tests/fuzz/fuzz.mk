@@ -10,8 +10,10 @@
 
 FUZZ_CC := clang
 
-# Every fuzz target "make test" builds (tests/host/fuzz.py runs them)
-FUZZ_TARGETS := bin/host/script-fuzz
+# Fuzz targets: tests/fuzz/<name>_fuzz.c becomes bin/host/<name>-fuzz
+# ("make test" builds them all; tests/host/suites.py runs them)
+FUZZ_NAMES := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
+FUZZ_TARGETS := $(foreach name,$(FUZZ_NAMES),bin/host/$(subst _,-,$(name))-fuzz)
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_RUNS ?= 20000
 
@@ -25,27 +27,38 @@ FUZZ_CFLAGS = $(subst $(FUZZ_GCC_INCLUDE),$(FUZZ_CLANG_INCLUDE),\
 	$(FUZZ_SANITIZE)
 FUZZ_LIBC_CFLAGS = $(HOST_LIBC_CFLAGS) -Wno-error $(FUZZ_SANITIZE)
 
-FUZZ_SRCS = $(COMMON_SRCS) $(HOST_PLATFORM_SRCS) tests/fuzz/script_fuzz.c
+# Everything but the target files, shared by every target
+FUZZ_SRCS = $(COMMON_SRCS) $(HOST_PLATFORM_SRCS)
 FUZZ_OBJS = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(filter %.c,$(FUZZ_SRCS))) \
 	$(patsubst %.S,$(FUZZ_BUILD)/%.o,$(filter %.S,$(FUZZ_SRCS)))
 
 $(FUZZ_BUILD)/arch/host/%.o: arch/host/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_LIBC_CFLAGS) $(FILE_ID_FLAG) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_LIBC_CFLAGS) $(FILE_ID_FLAG) -c $< -o $@
 
 $(FUZZ_BUILD)/%.o: %.c | $(BEARSSL_DIR)/inc/bearssl.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FILE_ID_FLAG) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FILE_ID_FLAG) -c $< -o $@
 
 $(FUZZ_BUILD)/%.o: %.S $(EMBED_STAMP)
 	@mkdir -p $(@D)
-	$(HOST_CC) -c $(EMBED_FLAGS) $< -o $@
+	$(call say,AS,$@)
+	$(Q)$(HOST_CC) -c $(EMBED_FLAGS) $< -o $@
 
-bin/host/script-fuzz: $(FUZZ_OBJS) $(BUILD)/host/libbearssl.a \
+# fuzz_target_rule(name): bin/host/<name>-fuzz from tests/fuzz/<name>_fuzz.c
+define fuzz_target_rule
+bin/host/$(subst _,-,$(1))-fuzz: $$(FUZZ_OBJS) \
+		$(FUZZ_BUILD)/tests/fuzz/$(1)_fuzz.o $(BUILD)/host/libbearssl.a \
 		arch/host/tables.ld
-	@mkdir -p $(@D)
-	$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $(FUZZ_OBJS) \
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $$@ \
+		$$(FUZZ_OBJS) $(FUZZ_BUILD)/tests/fuzz/$(1)_fuzz.o \
 		$(BUILD)/host/libbearssl.a $(HOST_LDFLAGS)
+endef
+$(foreach name,$(FUZZ_NAMES),$(eval $(call fuzz_target_rule,$(name))))
 
 .PHONY: fuzz
 fuzz: bin/host/script-fuzz

@@ -51,12 +51,36 @@ def host_net_ipv4(ctx):
                       ctx.image("bin/host/ferry")], 100)
 
 
+@test("host-net-dhcp", suite="host", timeout_s=150)
+def host_net_dhcp(ctx):
+    """DHCP, proxyDHCP and DNS against real dnsmasq through TAP devices."""
+    run_program(ctx, ["bash", "tests/host/net_dhcp_test.sh",
+                      ctx.image("bin/host/ferry")], 120)
+
+
+def run_fuzzer(ctx, name, runs, extra=()):
+    """Run a fuzz target for a fixed number of inputs.
+
+    @v name     Target name (bin/host/<name>-fuzz)
+    @v runs     Number of inputs
+    @v extra    Further libFuzzer options
+    """
+    binary = ctx.image("bin/host/%s-fuzz" % name)
+    run_program(ctx, [binary, "-runs=%d" % runs, "-seed=1", "-timeout=10"]
+                + list(extra), 280)
+
+
 @test("fuzz-script", suite="host", timeout_s=300)
 def fuzz_script(ctx):
     """The script parser and expander under libFuzzer: no crash, no report."""
-    binary = ctx.image("bin/host/script-fuzz")
-    run_program(ctx, [binary, "-runs=20000", "-seed=1", "-max_len=4096",
-                      "-timeout=10", "-dict=tests/fuzz/script.dict"], 280)
+    run_fuzzer(ctx, "script", 20000, ["-max_len=4096",
+                                      "-dict=tests/fuzz/script.dict"])
+
+
+@test("fuzz-net-parse", suite="host", timeout_s=300)
+def fuzz_net_parse(ctx):
+    """The DHCP and DNS parsers under libFuzzer: no crash, no report."""
+    run_fuzzer(ctx, "net-parse", 50000, ["-max_len=1500"])
 
 
 @test("docs-errors-current", suite="host", quick=True, timeout_s=60)
