@@ -38,10 +38,12 @@ class Qemu(Console):
     @v nographic    Use -nographic instead of -display none -serial stdio
     @v machine      Machine type (e.g. "q35"), or None for QEMU's default
     @v hard_timeout_s  Kill QEMU after this long (default: the test's)
+    @v netns        Run QEMU inside this network namespace (for tap
+                    devices there; see lib/netns.py), or None
     """
 
     def __init__(self, ctx, *args, memory_mb=512, nographic=False,
-                 machine=None, hard_timeout_s=None):
+                 machine=None, hard_timeout_s=None, netns=None):
         self.ctx = ctx
         self.workdir = tempfile.mkdtemp(prefix="ferry-qemu-")
         self.qmp_path = os.path.join(self.workdir, "qmp.sock")
@@ -57,6 +59,8 @@ class Qemu(Console):
             argv += ["-display", "none", "-serial", "stdio",
                      "-monitor", "none"]
         argv += [str(arg) for arg in args]
+        if netns:
+            argv = ["ip", "netns", "exec", netns] + argv
         timeout = hard_timeout_s or ctx.timeout_s
         super().__init__(argv, ctx.log, hard_timeout_s=timeout,
                          cwd=ctx.root, name="qemu")
