@@ -12,6 +12,8 @@ Each test is a script NAME.ipxe in this directory with:
   NAME.input     keyboard input, with Python escapes (\\x1b[B for Down,
                  \\r for Enter, \\x03 for Ctrl-C); written at once, and
                  standard input stays open until Ferry exits
+  NAME.args      further arguments for bin/host/ferry, whitespace-separated
+                 (e.g. --dry-run, to check what a script would boot)
   NAME.mask      regular expressions, one a line; what they match in the
                  transcript is replaced by "*" before comparing (for
                  download speeds and the like)
@@ -274,16 +276,18 @@ def generated_tests():
     return tests
 
 
-def run_ferry(script_path, stdin, env):
+def run_ferry(script_path, stdin, env, args=()):
     """Run Ferry on a script.
 
     @v script_path  Script file
     @v stdin        Bytes to type
     @v env          Environment
+    @v args         Further arguments
     @ret (output, status, seconds)
     """
     start = time.monotonic()
-    process = subprocess.Popen([FERRY, script_path], cwd=HERE, env=env,
+    process = subprocess.Popen([FERRY, script_path] + list(args), cwd=HERE,
+                               env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     if stdin:
@@ -346,6 +350,7 @@ def main():
                     out.write(script)
                 stdin = b""
                 masks = []
+                extra_args = []
             else:
                 path = base + ".ipxe"
                 expected = read_optional(base + ".expected")
@@ -356,7 +361,9 @@ def main():
                 masks = [line for line in
                          read_optional(base + ".mask", "").splitlines()
                          if line]
-            output, actual_status, seconds = run_ferry(path, stdin, env)
+                extra_args = read_optional(base + ".args", "").split()
+            output, actual_status, seconds = run_ferry(path, stdin, env,
+                                                       extra_args)
             actual = render(output)
             for mask in masks:
                 actual = re.sub(mask, "*", actual)
