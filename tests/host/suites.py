@@ -58,6 +58,14 @@ def host_net_dhcp(ctx):
                       ctx.image("bin/host/ferry")], 120)
 
 
+@test("host-net-http", suite="host", timeout_s=150)
+def host_net_http(ctx):
+    """HTTP against real servers: keep-alive, chunked, redirects, auth,
+    resume after a reset, stalls, truncation, 256 MiB."""
+    run_program(ctx, ["bash", "tests/host/net_http_test.sh",
+                      ctx.image("bin/host/ferry")], 140)
+
+
 def run_fuzzer(ctx, name, runs, extra=()):
     """Run a fuzz target for a fixed number of inputs.
 
