@@ -47,16 +47,18 @@ class Netns:
         self.run("ip", "addr", "add", address, "dev", name)
         self.run("ip", "link", "set", name, "up")
 
-    def start(self, argv, log_name):
+    def start(self, argv, log_name, outside=False):
         """Start a server inside the namespace; its output goes to a log.
 
         @v argv      Command
         @v log_name  File name for its output, in the test's log folder
+        @v outside   Start it in this namespace (it enters the test's
+                     namespace itself, e.g. to reach both sides)
         @ret process The subprocess.Popen
         """
         log = open(os.path.join(self.ctx.log_dir, log_name), "w")
-        process = subprocess.Popen(["ip", "netns", "exec", self.name]
-                                   + list(argv), stdout=log,
+        prefix = [] if outside else ["ip", "netns", "exec", self.name]
+        process = subprocess.Popen(prefix + list(argv), stdout=log,
                                    stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL)
         self.processes.append(process)
