@@ -52,6 +52,9 @@ FEATURE("TFTP");
 #define TFTP_MAX_TIMEOUT_MS 8000
 /** Retransmissions before giving up (about 40 s in all) */
 #define TFTP_MAX_RETRIES 7
+/** How long a gap in a window may stay open before asking for a resend:
+ * blocks that were merely reordered arrive well within it */
+#define TFTP_GAP_WAIT_MS 200
 
 /* Opcodes */
 #define TFTP_RRQ 1
@@ -114,6 +117,11 @@ struct tftp_request {
 	unsigned int unacked;
 	/** An ACK for a gap was sent and no progress made since */
 	int gap_acked;
+	/** Blocks that arrived early, by distance past the next expected
+	 * one (ahead[0] is the block after next); NULL where missing */
+	struct io_buffer *ahead[TFTP_WINDOWSIZE];
+	/** Timer asking for a resend when a gap stays open */
+	struct timer gap_timer;
 	/** Retransmissions since the last progress */
 	unsigned int retries;
 	/** Current retransmission timeout */
@@ -144,10 +152,17 @@ static void tftp_free(struct refcnt *refcnt)
  */
 static void tftp_finish(struct tftp_request *tftp, int rc)
 {
+	unsigned int i;
+
 	if (tftp->finished)
 		return;
 	tftp->finished = 1;
 	timer_stop(&tftp->timer);
+	timer_stop(&tftp->gap_timer);
+	for (i = 0; i < TFTP_WINDOWSIZE; i++) {
+		iob_free(tftp->ahead[i]);
+		tftp->ahead[i] = NULL;
+	}
 	xfer_close(&tftp->socket, rc);
 	xfer_close(&tftp->xfer, rc);
 }
@@ -390,7 +405,53 @@ static int tftp_rx_oack(struct tftp_request *tftp, const char *data,
 }
 
 /**
+ * A gap stayed open: ask the server to resend from it (RFC 7440)
+ *
+ * @v timer		Gap timer
+ */
+static void tftp_gap_expired(struct timer *timer)
+{
+	struct tftp_request *tftp =
+		container_of(timer, struct tftp_request, gap_timer);
+	int rc;
+
+	if (tftp->finished || tftp->gap_acked)
+		return;
+	tftp->gap_acked = 1;
+	rc = tftp_send_ack(tftp);
+	if (rc != 0)
+		tftp_finish(tftp, rc);
+}
+
+/**
+ * Deliver the next block in order
+ *
+ * @v tftp		Request
+ * @v iob		Block data (owned by this call from now on)
+ * @ret last		Block was the last one (shorter than a full block),
+ *			or a negative error
+ */
+static int tftp_deliver_next(struct tftp_request *tftp, struct io_buffer *iob)
+{
+	struct xfer_metadata meta = { 0 };
+	int last = (iob_len(iob) < tftp->blksize);
+	int rc;
+
+	meta.flags = XFER_META_OFFSET;
+	meta.offset = (tftp->blocks * tftp->blksize);
+	tftp->blocks++;
+	tftp->unacked++;
+	rc = xfer_deliver(&tftp->xfer, iob, &meta);
+	return ((rc != 0) ? rc : last);
+}
+
+/**
  * Take a data block
+ *
+ * Blocks arriving early (after a gap) are kept, up to a window's worth;
+ * when the missing block comes, it and the kept ones that follow are
+ * delivered together.  A gap still open after TFTP_GAP_WAIT_MS is a
+ * loss: the server is asked to resend from it.
  *
  * @v tftp		Request
  * @v block		Block number (16-bit, as sent)
@@ -401,8 +462,8 @@ static int tftp_rx_oack(struct tftp_request *tftp, const char *data,
 static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 			struct io_buffer *iob)
 {
-	struct xfer_metadata meta = { 0 };
-	size_t len = iob_len(iob);
+	uint16_t distance;
+	unsigned int i;
 	int last;
 	int rc;
 
@@ -411,37 +472,57 @@ static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 		tftp->blksize = TFTP_DEFAULT_BLKSIZE;
 		tftp->windowsize = 1;
 	}
-	if (len > tftp->blksize) {
+	if (iob_len(iob) > tftp->blksize) {
 		iob_free(iob);
 		return -EPROTO_PACKET;
 	}
 
-	/* Out of order: ask once for a resend from the gap */
-	if (block != (uint16_t)(tftp->blocks + 1)) {
-		iob_free(iob);
-		if (!tftp->gap_acked) {
-			tftp->gap_acked = 1;
-			return tftp_send_ack(tftp);
+	/* Early: keep it (once) if it is within the window */
+	distance = (uint16_t)(block - (uint16_t)(tftp->blocks + 1));
+	if (distance != 0) {
+		if (distance <= TFTP_WINDOWSIZE &&
+		    distance < tftp->windowsize &&
+		    !tftp->ahead[distance - 1]) {
+			tftp->ahead[distance - 1] = iob;
+			if (!timer_running(&tftp->gap_timer) && !tftp->gap_acked)
+				timer_start(&tftp->gap_timer, TFTP_GAP_WAIT_MS);
+		} else {
+			iob_free(iob);
 		}
 		return 0;
 	}
-	tftp->gap_acked = 0;
 
-	meta.flags = XFER_META_OFFSET;
-	meta.offset = (tftp->blocks * tftp->blksize);
-	tftp->blocks++;
-	last = (len < tftp->blksize);
-	rc = xfer_deliver(&tftp->xfer, iob, &meta);
-	if (rc != 0)
-		return rc;
+	/* In order: deliver it and whatever it unblocks */
+	timer_stop(&tftp->gap_timer);
+	tftp->gap_acked = 0;
+	last = tftp_deliver_next(tftp, iob);
+	while (last == 0 && tftp->ahead[0]) {
+		iob = tftp->ahead[0];
+		memmove(&tftp->ahead[0], &tftp->ahead[1],
+			(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
+		tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
+		last = tftp_deliver_next(tftp, iob);
+	}
+	if (last < 0)
+		return last;
+	memmove(&tftp->ahead[0], &tftp->ahead[1],
+		(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
+	tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
+	/* (the slot shift above keeps "distance 1" in ahead[0]) */
+	for (i = 0; i < TFTP_WINDOWSIZE && !last; i++) {
+		if (tftp->ahead[i])
+			break;
+	}
 	tftp_progress(tftp);
-	if (last || ++tftp->unacked >= tftp->windowsize) {
+	if (last || tftp->unacked >= tftp->windowsize) {
 		rc = tftp_send_ack(tftp);
 		if (rc != 0)
 			return rc;
 	}
 	if (last)
 		tftp_finish(tftp, 0);
+	else if (i < TFTP_WINDOWSIZE)
+		timer_start(&tftp->gap_timer, TFTP_GAP_WAIT_MS);
 	return 0;
 }
 
@@ -616,6 +697,7 @@ static int tftp_open(struct xfer *parent, struct uri *uri)
 	xfer_init(&tftp->xfer, &tftp_xfer_operations, &tftp->refcnt);
 	xfer_init(&tftp->socket, &tftp_socket_operations, &tftp->refcnt);
 	timer_init(&tftp->timer, tftp_expired);
+	timer_init(&tftp->gap_timer, tftp_gap_expired);
 	tftp->uri = uri_get(uri);
 	tftp->use_options = 1;
 	tftp->blksize = TFTP_DEFAULT_BLKSIZE;
