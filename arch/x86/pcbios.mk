@@ -20,7 +20,15 @@ PCBIOS_ARCH_SRCS := $(sort $(wildcard arch/x86/*.c)) \
 	arch/x86/start32.asm arch/x86/relocate_body.asm \
 	arch/x86/exception_entry.asm arch/x86/trampoline_image.asm
 
-PCBIOS_SRCS = $(COMMON_SRCS) $(HARDWARE_SRCS) $(PCBIOS_ARCH_SRCS)
+# The PXE API for NBPs (arch/x86/pxe/) is part of every BIOS image
+PCBIOS_ARCH_SRCS += $(sort $(wildcard arch/x86/pxe/*.c)) \
+	arch/x86/pxe/pxe_stubs_image.asm
+
+# The UNDI driver only makes sense in bin/ferry.kpxe (see below)
+PCBIOS_UNDI_SRCS := drivers/net/undi.c
+
+PCBIOS_SRCS = $(filter-out $(PCBIOS_UNDI_SRCS),$(COMMON_SRCS) \
+	$(HARDWARE_SRCS)) $(PCBIOS_ARCH_SRCS)
 PCBIOS_OBJS = $(patsubst %,$(PCBIOS_BUILD)/%.o,$(basename $(PCBIOS_SRCS)))
 
 # -march=i586: the TSC is needed, cmov is not assumed.  No FPU or SIMD
@@ -63,6 +71,14 @@ $(PCBIOS_BUILD)/trampoline.bin: arch/x86/transition/trampoline.asm
 
 $(PCBIOS_BUILD)/arch/x86/trampoline_image.o: $(PCBIOS_BUILD)/trampoline.bin
 
+# The PXE API's real-mode stubs: likewise a flat binary in the body
+$(PCBIOS_BUILD)/pxe_stubs.bin: arch/x86/pxe/pxe_stubs.asm
+	@mkdir -p $(@D)
+	$(call say,NASM,$@)
+	$(Q)$(NASM) -f bin -o $@ $<
+
+$(PCBIOS_BUILD)/arch/x86/pxe/pxe_stubs_image.o: $(PCBIOS_BUILD)/pxe_stubs.bin
+
 $(PCBIOS_BUILD)/ferry.elf: $(PCBIOS_OBJS) $(PCBIOS_BUILD)/libbearssl.a \
 		arch/x86/pcbios.ld
 	$(call say,LD,$@)
@@ -87,5 +103,151 @@ bin/ferry.lkrn: $(PCBIOS_BUILD)/lkrn-setup.bin $(PCBIOS_BUILD)/ferry.body
 	$(call say,CAT,$@)
 	$(Q)cat $^ > $@
 
+# ---- packed images: bin/ferry.pxe, bin/ferry.kpxe, option ROMs ---------------
+#
+# Each has its own body (the drivers it needs, and the code for its
+# prefix), packed by util/ferryz.c behind a real-mode prefix that unpacks
+# it to 1 MiB: arch/x86/prefix/pxe.asm or rom.asm (see docs/media.md).
+
+PCBIOS_PREFIX_SRCS := $(sort $(wildcard arch/x86/prefix/*.c))
+PCBIOS_NATIVE_DRIVERS := $(filter-out $(PCBIOS_UNDI_SRCS),$(NET_DRIVER_SRCS))
+PCBIOS_BODY_BASE = $(filter-out $(NET_DRIVER_SRCS),$(COMMON_SRCS) \
+	$(HARDWARE_SRCS)) $(PCBIOS_ARCH_SRCS) $(PCBIOS_PREFIX_SRCS)
+
+# The packer, built for the build machine; it checks what it packs
+FERRYZ := $(BUILD)/util/ferryz
+$(FERRYZ): util/ferryz.c arch/x86/prefix/unpack.c arch/x86/prefix/unpack.h
+	@mkdir -p $(@D)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOST_CC) -O2 -Wall -Wextra -Werror -I. -o $@ util/ferryz.c \
+		arch/x86/prefix/unpack.c -lm
+
+# The prefixes' decompressor: position-independent 32-bit code with no
+# data and no relocations, carried as a flat binary
+$(PCBIOS_BUILD)/unpack.o: arch/x86/prefix/unpack.c arch/x86/prefix/unpack.h
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) -m32 -march=i386 -Os -ffreestanding -nostdinc -I. -fno-pic \
+		-fno-pie -fno-jump-tables -fno-tree-loop-distribute-patterns \
+		-fno-asynchronous-unwind-tables -fno-stack-protector -mno-sse \
+		-mno-mmx -mno-80387 -Wall -Wextra -Werror -c $< -o $@
+	$(Q)if readelf -rW $@ | grep -q 'R_386'; then \
+		echo "unpack.o: the decompressor must have no relocations"; \
+		rm -f $@; exit 1; fi
+	$(Q)if [ -n "$$(objdump -h $@ | awk '$$2 ~ /^\.(data|bss|rodata)/ \
+		&& $$3 != "00000000"')" ]; then \
+		echo "unpack.o: the decompressor must have no data"; \
+		rm -f $@; exit 1; fi
+
+$(PCBIOS_BUILD)/unpack.bin: $(PCBIOS_BUILD)/unpack.o
+	$(Q)objcopy -O binary -j .text $< $@
+
+# pcbios_image(name, sources): build/pcbios/<name>.elf, .body (with its
+# relocations, as for the lkrn) and .fz (packed)
+define pcbios_image
+$$(PCBIOS_BUILD)/$(1).elf: $$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2))) \
+		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk
+	$$(call say,LD,$$@)
+	$$(Q)$$(LD) $$(PCBIOS_LDFLAGS) -o $$@ \
+		$$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2))) \
+		$$(PCBIOS_BUILD)/libbearssl.a $$(PCBIOS_LIBGCC)
+
+$$(PCBIOS_BUILD)/$(1).body: $$(PCBIOS_BUILD)/$(1).elf util/relocs.py
+	$$(call say,RELOCS,$$@)
+	$$(Q)$$(PYTHON) util/relocs.py $$< $$@
+
+$$(PCBIOS_BUILD)/$(1).fz: $$(PCBIOS_BUILD)/$(1).body $$(FERRYZ)
+	$$(call say,PACK,$$@)
+	$$(Q)$$(FERRYZ) $$< $$@ 2>/dev/null
+
+PCBIOS_PACKED_OBJS += $$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2)))
+endef
+
+# The nasm definitions a prefix needs for a packed body $(1)
+pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
+	-DPACKED_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).fz) \
+	-DPACKED_SUM=$$(od -An -v -tu1 $(PCBIOS_BUILD)/$(1).fz | \
+		awk '{ for (i = 1; i <= NF; i++) s += $$i } \
+		END { printf "%u", s % 4294967296 }') \
+	-DUNPACK_OFFSET=0x$$(nm $(PCBIOS_BUILD)/unpack.o | \
+		awk '$$3 == "unpack" { print $$1 }') \
+	-DPREFIX_INFO_OFFSET=$$(( 0x$$(nm $(PCBIOS_BUILD)/$(1).elf | \
+		awk '$$3 == "prefix_info" { print $$1 }') - 0x100000 )) \
+	-DFERRY_VERSION='"$(VERSION)"' -Iarch/x86/ -I$(PCBIOS_BUILD)/
+
+# Print an image's size as it is made
+pcbios_size = @printf '  %-6s %s: %d bytes\n' SIZE $@ $$(stat -c %s $@)
+
+# bin/ferry.kpxe: the UNDI driver; bin/ferry.pxe: the native drivers
+$(eval $(call pcbios_image,kpxe,$(PCBIOS_BODY_BASE) $(PCBIOS_UNDI_SRCS)))
+$(eval $(call pcbios_image,pxe,$(PCBIOS_BODY_BASE) $(PCBIOS_NATIVE_DRIVERS)))
+
+$(PCBIOS_BUILD)/%-prefix.bin: arch/x86/prefix/pxe.asm $(PCBIOS_BUILD)/%.fz \
+		$(PCBIOS_BUILD)/unpack.bin VERSION
+	$(call say,NASM,$@)
+	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,$*) \
+		-DPREFIX_TYPE=$(if $(filter kpxe,$*),2,1) -MD $(@:.bin=.d) \
+		-MP -o $@ $<
+
+bin/ferry.pxe bin/ferry.kpxe: bin/ferry.%: $(PCBIOS_BUILD)/%-prefix.bin \
+		$(PCBIOS_BUILD)/%.fz
+	@mkdir -p $(@D)
+	$(call say,CAT,$@)
+	$(Q)cat $^ > $@
+	$(pcbios_size)
+
+all: bin/ferry.pxe bin/ferry.kpxe
+
+# Option ROMs: a body per native driver, a ROM file per PCI ID it takes
+# (vendor:device:driver); bin/ferry-<driver>.rom is the driver's first
+PCBIOS_ROM_LIST := 8086:100e:e1000 8086:100f:e1000 8086:100c:e1000 \
+	8086:10d3:e1000 10ec:8139:rtl8139
+PCBIOS_ROM_DRIVERS := $(sort $(foreach rom,$(PCBIOS_ROM_LIST),\
+	$(word 3,$(subst :, ,$(rom)))))
+pcbios_rom_field = $(word $(2),$(subst :, ,$(1)))
+
+# What an option ROM leaves out to fit in 64 KiB: HTTPS and the
+# certificate code under it (override in config/local.mk)
+PCBIOS_ROM_OMIT ?= net/https.c net/tls%.c script/commands/digest.c
+
+$(foreach driver,$(PCBIOS_ROM_DRIVERS),$(eval $(call pcbios_image,rom-$(driver),\
+	$(filter-out $(PCBIOS_ROM_OMIT),$(PCBIOS_BODY_BASE)) \
+	drivers/net/$(driver).c)))
+
+# The prefix and the packed body, before romid.py finishes it
+$(PCBIOS_BUILD)/rom-%.img: arch/x86/prefix/rom.asm $(PCBIOS_BUILD)/rom-%.fz \
+		$(PCBIOS_BUILD)/unpack.bin VERSION
+	$(call say,NASM,$@)
+	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,rom-$*) \
+		-MD $(@:.img=.d) -MT $@ -MP -o $@.prefix $<
+	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-$*.fz > $@
+
+# pcbios_rom(vendor, device, driver)
+define pcbios_rom
+bin/$(1)$(2).rom: $$(PCBIOS_BUILD)/rom-$(3).img util/romid.py
+	@mkdir -p $$(@D)
+	$$(Q)$$(PYTHON) util/romid.py $$< $$@ $(1) $(2)
+PCBIOS_ROM_FILES += bin/$(1)$(2).rom
+endef
+$(foreach rom,$(PCBIOS_ROM_LIST),$(eval $(call pcbios_rom,$(call \
+	pcbios_rom_field,$(rom),1),$(call pcbios_rom_field,$(rom),2),$(call \
+	pcbios_rom_field,$(rom),3))))
+
+# bin/ferry-<driver>.rom (driver names with "-": ferry-virtio-net.rom)
+define pcbios_rom_alias
+bin/ferry-$(subst _,-,$(3)).rom: bin/$(1)$(2).rom
+	$$(call say,CP,$$@)
+	$$(Q)cp $$< $$@
+PCBIOS_ROM_FILES += bin/ferry-$(subst _,-,$(3)).rom
+endef
+pcbios_rom_first = $(firstword $(filter %:$(1),$(PCBIOS_ROM_LIST)))
+$(foreach driver,$(PCBIOS_ROM_DRIVERS),$(eval $(call pcbios_rom_alias,$(call \
+	pcbios_rom_field,$(call pcbios_rom_first,$(driver)),1),$(call \
+	pcbios_rom_field,$(call pcbios_rom_first,$(driver)),2),$(driver))))
+
+all: $(PCBIOS_ROM_FILES)
+
 -include $(PCBIOS_OBJS:.o=.d) $(PCBIOS_BUILD)/trampoline.d \
-	$(PCBIOS_BUILD)/lkrn-setup.d
+	$(PCBIOS_BUILD)/lkrn-setup.d $(PCBIOS_BUILD)/kpxe-prefix.d \
+	$(PCBIOS_BUILD)/pxe-prefix.d $(PCBIOS_PACKED_OBJS:.o=.d) \
+	$(wildcard $(PCBIOS_BUILD)/rom-*.d)

@@ -145,6 +145,9 @@ int realmode_init(void)
 	header->pm32_ptr = (base + header->pm32_return);
 	header->pm32_selector = SEL_CODE32;
 	header->rm_cs = (base >> 4);
+	header->rm_jump_segment = header->rm_cs;
+	header->rm_exit_segment = header->rm_cs;
+	header->pm_entry += base;
 	trampoline = header;
 
 	realmode_load_gdt(&header->gdtr);
@@ -237,6 +240,42 @@ int realmode_call(uint16_t segment, uint16_t offset, struct realmode_regs *regs,
 {
 	return realmode_run(TRAMPOLINE_CALL_FAR, segment, offset, regs, args,
 			    args_len);
+}
+
+/**
+ * Find the real-mode to protected-mode entry
+ *
+ * Real-mode code reaches a 32-bit handler by pushing the handler's
+ * address (a dword) and far-calling this address (see realmode.h).
+ *
+ * @v segment		Segment to far-call
+ * @v offset		Offset to far-call
+ * @ret rc		Return status code
+ */
+int realmode_entry_point(uint16_t *segment, uint16_t *offset)
+{
+	if (!trampoline)
+		return -ENODEV;
+	*segment = trampoline->rm_cs;
+	*offset = trampoline->rm_entry;
+	return 0;
+}
+
+/**
+ * Find the base memory the trampoline occupies
+ *
+ * @v start		Start (physical)
+ * @v len		Length, bounce buffer included
+ * @ret rc		Return status code
+ */
+int realmode_extent(uint32_t *start, uint32_t *len)
+{
+	if (!trampoline)
+		return -ENODEV;
+	*start = virt_to_phys(trampoline);
+	*len = ((virt_to_phys(basemem_bounce) + BASEMEM_BUFFER_SIZE) -
+		*start);
+	return 0;
 }
 
 /**

@@ -73,6 +73,15 @@ struct trampoline_header {
 	uint16_t ring_tail;
 	uint32_t pad3;
 	uint8_t ring[TRAMPOLINE_RING_SIZE];
+	uint16_t rm_sp;
+	uint16_t rm_entry;
+	uint16_t rm_jump_offset;
+	uint16_t rm_jump_segment;
+	uint16_t rm_exit_offset;
+	uint16_t rm_exit_segment;
+	uint32_t pm_entry;
+	uint16_t pm_entry_selector;
+	uint16_t pad4;
 } __packed;
 
 build_assert(offsetof(struct trampoline_header, gdt) == 0x10);
@@ -93,6 +102,18 @@ build_assert(offsetof(struct trampoline_header, irq0_mode) == 0xe6);
 build_assert(offsetof(struct trampoline_header, ring_head) == 0xe8);
 build_assert(offsetof(struct trampoline_header, ring_tail) == 0xea);
 build_assert(offsetof(struct trampoline_header, ring) == 0xf0);
+build_assert(offsetof(struct trampoline_header, rm_sp) == 0x1f0);
+build_assert(offsetof(struct trampoline_header, rm_entry) == 0x1f2);
+build_assert(offsetof(struct trampoline_header, rm_jump_offset) == 0x1f4);
+build_assert(offsetof(struct trampoline_header, rm_exit_offset) == 0x1f8);
+build_assert(offsetof(struct trampoline_header, pm_entry) == 0x1fc);
+build_assert(offsetof(struct trampoline_header, pm_entry_selector) == 0x200);
+
+/* The frame rm_pm_entry builds (RM_FRAME_HANDLER in trampoline.asm) */
+build_assert(offsetof(struct realmode_frame, ss) == 12);
+build_assert(offsetof(struct realmode_frame, edi) == 18);
+build_assert(offsetof(struct realmode_frame, handler) == 66);
+build_assert(sizeof(struct realmode_frame) == 70);
 
 /** The trampoline image carried in the body */
 extern const uint8_t trampoline_image[];

@@ -14,9 +14,15 @@
 ; Nothing here knows where the body is: the 32-bit caller's return
 ; address is on its own stack, the protected-mode IDT is captured with
 ; SIDT at each call, and the GDT lives here.  So when the body moves to
-; the top of memory the trampoline has nothing to learn.  A later
-; real-mode to protected-mode entry (PXE API, BEV) can reuse the GDT, the
-; PM32 pointer and the saved stack pointer kept here.
+; the top of memory the trampoline has nothing to learn.
+;
+; Real-mode code can also call into the body (rm_pm_entry below): the PXE
+; API, the interrupt hooks Ferry installs while an NBP runs.  That entry
+; reuses the GDT, the saved protected-mode stack pointer and IDT kept here,
+; so it works only while the body is inside a real-mode call (it is, when
+; it runs an NBP).  Both directions share one real-mode stack in the
+; trampoline's segment: hdr_rm_sp is the top of its free part, so a call
+; made while another is in progress goes below what that one uses.
 ;
 ; Segments while in use (selectors of the GDT below):
 ;   0x08  flat 32-bit code        0x10  flat 32-bit data
@@ -96,6 +102,16 @@ hdr_ring_tail:	dw	0			; 0xea written by C
 		dd	0
 hdr_ring:	times	RING_SIZE db 0		; 0xf0
 
+hdr_rm_sp:	dw	stack_top		; 0x1f0 free real-mode stack top
+hdr_rm_entry:	dw	rm_pm_entry		; 0x1f2 real-mode to PM entry
+hdr_rm_jump:	dw	rm_entry		; 0x1f4 far pointer: B >> 4 is
+		dw	0			; 0x1f6   filled in by C
+hdr_rm_exit:	dw	rm_pm_exit_real		; 0x1f8 far pointer, likewise
+		dw	0			; 0x1fa
+hdr_pm_entry:	dd	rm_pm_entry32		; 0x1fc C adds B
+		dw	SEL_CODE32		; 0x200
+		dw	0			; 0x202
+
 ; ---- protected mode to real mode and back ----------------------------------
 
 ; void pm_call32(void)
@@ -124,14 +140,13 @@ pm16_entry:
 	mov	fs, ax
 	mov	gs, ax
 	mov	ss, ax
-	mov	esp, stack_top
-	; Leave protected mode; the segment caches still say base B
+	; Leave protected mode; the segment caches still say base B.  No
+	; stack is touched until real mode: the free part of the real-mode
+	; stack may be below one in use (an NBP calling the PXE API).
 	mov	eax, cr0
 	and	al, 0xfe
 	mov	cr0, eax
-	push	word [hdr_rm_cs]
-	push	word rm_entry
-	retf
+	jmp	far [hdr_rm_jump]
 
 rm_entry:
 	mov	ax, cs
@@ -140,7 +155,10 @@ rm_entry:
 	mov	fs, ax
 	mov	gs, ax
 	mov	ss, ax
+	movzx	esp, word [hdr_rm_sp]
 	lidt	[hdr_rm_idtr]
+	; Keep the free stack top to restore after the call
+	push	word [hdr_rm_sp]
 	; Stack arguments for a far call
 	cld
 	mov	cx, [hdr_args_len]
@@ -159,6 +177,11 @@ rm_entry:
 	mov	esi, [regs_esi]
 	mov	edi, [regs_edi]
 	mov	ebp, [regs_ebp]
+	; While the callee runs, the free stack ends below its return
+	; address (and the flags an interrupt call pushes): a real-mode to
+	; PM entry from another stack puts nested calls there
+	mov	[cs:hdr_rm_sp], sp
+	sub	word [cs:hdr_rm_sp], 12
 	cmp	byte [cs:hdr_call_type], CALL_INT
 	je	.interrupt
 	pop	ds
@@ -188,6 +211,9 @@ rm_entry:
 	mov	[cs:regs_ds], ds
 	mov	[cs:regs_es], es
 	cli
+	; The callee returned with its stack arguments still pushed
+	add	sp, [cs:hdr_args_len]
+	pop	word [cs:hdr_rm_sp]
 	mov	ax, cs
 	mov	ds, ax
 	mov	es, ax
@@ -217,6 +243,133 @@ pm32_return:
 	cld
 	popad
 	ret
+
+; ---- real mode to protected mode and back ----------------------------------
+
+; rm_pm_entry: far-called in real mode (by a stub Ferry installs in base
+; memory) as
+;
+;	push	dword handler		; linear address of a 32-bit function
+;	call	far trampoline:rm_pm_entry
+;
+; It may be entered with interrupts enabled and on any stack with room
+; for its frame (struct realmode_frame in arch/x86/realmode.h, 70 bytes):
+; the caller's descriptor tables, stack pointer, registers, segment
+; registers and flags, below the return address and the handler.  It
+; calls "void handler(struct realmode_frame *frame)" in flat 32-bit mode
+; with interrupts disabled, on the body's stack (below the frame of the
+; real-mode call the body is waiting in), then reloads everything from
+; the frame, which the handler may have changed (results, flags), and
+; returns with RETF 4, removing the handler.  If the body is not inside
+; a real-mode call (hdr_pm_esp is 0) it returns at once with CF set.
+	bits	16
+rm_pm_entry:
+	pushfd
+	cli
+	cmp	dword [cs:hdr_pm_esp], 0
+	je	.refuse
+	push	ds
+	push	es
+	push	fs
+	push	gs
+	pushad
+	push	word [cs:hdr_rm_sp]		; free stack top, restored
+	sub	sp, 16
+	mov	bp, sp
+	o32 sgdt [bp]				; the caller's descriptor tables
+	o32 sidt [bp + 6]
+	mov	[bp + 12], ss			; and where the frame is
+	mov	[bp + 14], sp
+	; Nested real-mode calls go below this frame if the caller is on
+	; our stack and below what is already in use; else where they were
+	mov	ax, cs
+	mov	ds, ax
+	mov	bx, ss
+	cmp	bx, ax
+	jne	.other_stack
+	cmp	sp, [hdr_rm_sp]
+	jae	.other_stack
+	mov	[hdr_rm_sp], sp
+.other_stack:
+	; EBX = the frame (linear), EDX = B
+	movzx	ebx, bx
+	shl	ebx, 4
+	movzx	ecx, sp
+	add	ebx, ecx
+	movzx	edx, ax
+	shl	edx, 4
+	o32 lgdt [hdr_gdtr]
+	mov	eax, cr0
+	or	al, 1
+	mov	cr0, eax
+	jmp	far dword [hdr_pm_entry]
+.refuse:
+	popfd
+	stc
+	retf	4
+
+	bits	32
+rm_pm_entry32:
+	mov	ax, SEL_DATA32
+	mov	ds, ax
+	mov	es, ax
+	mov	fs, ax
+	mov	gs, ax
+	mov	ss, ax
+	mov	esp, [edx + hdr_pm_esp]
+	lidt	[edx + hdr_pm_idtr]
+	cld
+	; A nested real-mode call overwrites hdr_pm_esp: keep ours.  The
+	; argument slot belongs to the callee, so EBX is kept apart.
+	push	dword [edx + hdr_pm_esp]
+	push	edx
+	push	ebx
+	push	ebx
+	call	[ebx + RM_FRAME_HANDLER]
+	add	esp, 4
+	pop	ebx
+	pop	edx
+	pop	dword [edx + hdr_pm_esp]
+	jmp	SEL_CODE16:rm_pm_exit16
+
+	bits	16
+rm_pm_exit16:
+	mov	ax, SEL_DATA16
+	mov	ds, ax
+	mov	es, ax
+	mov	fs, ax
+	mov	gs, ax
+	mov	ss, ax
+	mov	eax, cr0
+	and	al, 0xfe
+	mov	cr0, eax
+	jmp	far [hdr_rm_exit]
+
+rm_pm_exit_real:
+	; EBX still holds the frame's linear address: back to the caller's
+	; own SS:SP, then everything else from the frame
+	mov	eax, ebx
+	shr	eax, 4
+	mov	fs, ax
+	and	bx, 0x0f
+	mov	ss, [fs:bx + 12]
+	movzx	esp, word [fs:bx + 14]
+	mov	bp, sp
+	o32 lidt [bp + 6]
+	o32 lgdt [bp]
+	add	sp, 16
+	pop	word [cs:hdr_rm_sp]
+	popad
+	pop	gs
+	pop	fs
+	pop	es
+	pop	ds
+	popfd
+	retf	4
+
+; Offset of the handler in the frame: GDTR 6, IDTR 6, SS 2, SP 2, saved
+; free stack top 2, PUSHAD 32, GS FS ES DS 8, EFLAGS 4, return address 4
+RM_FRAME_HANDLER	equ	(16 + 2 + 32 + 8 + 4 + 4)
 
 ; ---- IRQ 0 hook --------------------------------------------------------------
 

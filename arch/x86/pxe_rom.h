@@ -1,0 +1,15 @@
+#ifndef ARCH_X86_PXE_ROM_H
+#define ARCH_X86_PXE_ROM_H
+
+/** @file
+ *
+ * Calling the PXE ROM that loaded Ferry (bin/ferry.kpxe, bin/ferry.pxe)
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern int pxe_rom_find(void);
+extern int pxe_rom_call(unsigned int opcode, void *params, size_t len);
+
+#endif /* ARCH_X86_PXE_ROM_H */
