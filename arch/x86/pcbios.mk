@@ -201,7 +201,8 @@ all: bin/ferry.pxe bin/ferry.kpxe
 # Option ROMs: a body per native driver, a ROM file per PCI ID it takes
 # (vendor:device:driver); bin/ferry-<driver>.rom is the driver's first
 PCBIOS_ROM_LIST := 8086:100e:e1000 8086:100f:e1000 8086:100c:e1000 \
-	8086:10d3:e1000 10ec:8139:rtl8139
+	8086:10d3:e1000 10ec:8139:rtl8139 1af4:1000:virtio_net \
+	1af4:1041:virtio_net
 PCBIOS_ROM_DRIVERS := $(sort $(foreach rom,$(PCBIOS_ROM_LIST),\
 	$(word 3,$(subst :, ,$(rom)))))
 pcbios_rom_field = $(word $(2),$(subst :, ,$(1)))

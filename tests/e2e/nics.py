@@ -9,6 +9,9 @@ from lib.netns import Netns, dnsmasq
 
 #: QEMU device for each NIC, and the chip name ifstat shows
 NICS = [
+    ("virtio-net-pci", "virtio-legacy", "virtio-net legacy"),
+    ("virtio-net-pci,disable-legacy=on", "virtio-modern",
+     "virtio-net modern"),
     ("e1000", "e1000", "e1000 82540EM"),
     ("e1000e", "e1000e", "e1000 82574L"),
     ("rtl8139", "rtl8139", "rtl8139"),
