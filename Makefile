@@ -10,7 +10,8 @@
 #   make tables     print what each linker table holds
 #   make errors-doc regenerate docs/errors.md
 #
-# Build options: EMBED=script.ipxe, DEBUG=module,...  (see docs/building.md)
+# Build options: EMBED=script.ipxe, TRUST=a.pem,b.pem (trusted roots for
+# HTTPS), DHCP_USER_CLASS=...  (see docs/building.md)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -61,7 +62,8 @@ say = @printf '  %-6s %s\n' '$(1)' '$(2)'
 EMBED_PATH := $(if $(EMBED),$(abspath $(EMBED)),$(CURDIR)/$(BUILD)/embed-none)
 EMBED_STAMP := $(BUILD)/embed.stamp
 $(shell mkdir -p $(BUILD) && : >> $(BUILD)/embed-none && \
-	{ [ "$$(cat $(EMBED_STAMP) 2>/dev/null)" = "$(EMBED_PATH)" ] || \
+	{ [ -f $(EMBED_STAMP) ] && \
+	[ "$$(cat $(EMBED_STAMP))" = "$(EMBED_PATH)" ] || \
 	echo "$(EMBED_PATH)" > $(EMBED_STAMP); })
 EMBED_FLAGS = -DEMBED_PATH='"$(EMBED_PATH)"'
 
@@ -69,6 +71,7 @@ EMBED_FLAGS = -DEMBED_PATH='"$(EMBED_PATH)"'
 all: bin/host/ferry bin/ferry.lkrn bin/ferry.iso bin/ferry.usb
 
 include crypto/bearssl.mk
+include crypto/trust.mk
 include arch/host/host.mk
 include tests/fuzz/fuzz.mk
 -include arch/x86/pcbios.mk

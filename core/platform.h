@@ -103,4 +103,44 @@ extern unsigned int platform_memmap(struct memmap_region *regions,
 extern int platform_smbios_find(const void **entry, size_t *entry_len,
 				const void **table, size_t *table_len);
 
+/**
+ * Read the wall-clock time
+ *
+ * The time is UTC, as certificates' validity dates are.  On x86 BIOS it
+ * comes from the CMOS real-time clock, which is assumed to run on UTC
+ * (as Linux and iPXE assume); on the host from the system clock.  Only
+ * the TLS code needs it, to check certificates' dates: without a time
+ * they cannot be checked, and TLS refuses the connection.
+ *
+ * @v unix_seconds	Seconds since 1970-01-01 00:00:00 UTC to fill in
+ * @ret rc		Return status code (no clock, or a clock that
+ *			reads as an impossible date)
+ */
+extern int platform_time(uint64_t *unix_seconds);
+
+/**
+ * Read random bytes from a hardware generator, if there is one
+ *
+ * On x86 this is RDRAND when CPUID says the processor has it; on the
+ * host, the kernel's generator.  core/entropy.c mixes what this gives
+ * with timing jitter; it is one source among several, never trusted
+ * alone.
+ *
+ * @v buf		Buffer to fill
+ * @v len		Length
+ * @ret rc		Return status code (-ENOTSUP: no generator)
+ */
+extern int platform_random(void *buf, size_t len);
+
+/**
+ * Read a fast free-running counter (CPU cycles where there are some)
+ *
+ * Only differences between readings matter: core/entropy.c times short
+ * pieces of work with it, and their jitter is entropy.  The counter's
+ * rate need not be known or constant.
+ *
+ * @ret cycles		Counter value
+ */
+extern uint64_t platform_cycles(void);
+
 #endif /* CORE_PLATFORM_H */

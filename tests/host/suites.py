@@ -101,3 +101,17 @@ def docs_errors_current(ctx):
         current = f.read()
     check(generated == current,
           "docs/errors.md is out of date: run make errors-doc")
+
+
+@test("host-net-https", suite="host", timeout_s=300)
+def host_net_https(ctx):
+    """HTTPS against OpenSSL and Python servers: a TRUST= build; good,
+    wrong-name, expired and untrusted certificates."""
+    run_program(ctx, ["bash", "tests/host/net_https_test.sh",
+                      ctx.image("bin/host/ferry")], 280)
+
+
+@test("fuzz-tls-san", suite="host", timeout_s=300)
+def fuzz_tls_san(ctx):
+    """The TLS certificate-address parser under libFuzzer."""
+    run_fuzzer(ctx, "tls-san", 100000, ["-max_len=4096"])
