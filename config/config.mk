@@ -27,6 +27,10 @@ CRYPTO_SRCS := crypto/digest.c
 # Image handling and the image types every platform has
 IMAGE_SRCS := image/image.c image/download.c image/script.c \
 	image/embedded.c image/embedded_data.S image/autoboot.c
+# Kernels and compressed images (the hand-off is the platform's:
+# image/handoff.h)
+IMAGE_SRCS += image/gzip.c image/cpio.c image/placement.c image/bzimage.c \
+	image/multiboot.c image/elf.c
 
 # Buses and network drivers, on platforms that drive hardware
 BUS_SRCS := $(wildcard drivers/bus/*.c)

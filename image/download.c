@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "image/image.h"
+#include "image/gzip.h"
 #include "core/xfer.h"
 #include "core/iobuf.h"
 #include "core/malloc.h"
@@ -337,6 +338,10 @@ int image_download(const char *uri_text, const char *name,
 		if (trimmed)
 			downloader->image->data = trimmed;
 	}
+	/* Compressed images are unpacked now (image/gzip.c) */
+	rc = image_decompress(downloader->image);
+	if (rc != 0)
+		goto err_image;
 	*image = image_get(downloader->image);
 	ref_put(&downloader->refcnt);
 	uri_put(uri);

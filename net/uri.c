@@ -162,9 +162,10 @@ struct uri *uri_parse(const char *text)
 	}
 
 	/* Scheme: letters, digits, '+', '-', '.' before the first ':',
-	 * starting with a letter, and not a Windows-style "c:"
+	 * starting with a letter, and not a Windows-style "c:".  Ferry
+	 * also allows '_', for its own "fw_cfg:" scheme.
 	 */
-	for (end = cursor; isalnum(*end) || (*end && strchr("+-.", *end));
+	for (end = cursor; isalnum(*end) || (*end && strchr("+-._", *end));
 	     end++)
 		;
 	if (*end == ':' && end > cursor + 1 && isalpha(*cursor)) {

@@ -19,6 +19,8 @@ PCBIOS_LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 PCBIOS_ARCH_SRCS := $(sort $(wildcard arch/x86/*.c)) \
 	arch/x86/start32.asm arch/x86/relocate_body.asm \
 	arch/x86/exception_entry.asm arch/x86/trampoline_image.asm
+# The jumps into a booted kernel (image/handoff.h)
+PCBIOS_ARCH_SRCS += arch/x86/transition/handoff.asm
 
 # The PXE API for NBPs (arch/x86/pxe/) is part of every BIOS image
 PCBIOS_ARCH_SRCS += $(sort $(wildcard arch/x86/pxe/*.c)) \

@@ -115,3 +115,9 @@ def host_net_https(ctx):
 def fuzz_tls_san(ctx):
     """The TLS certificate-address parser under libFuzzer."""
     run_fuzzer(ctx, "tls-san", 100000, ["-max_len=4096"])
+
+
+@test("fuzz-image-parse", suite="host", timeout_s=300)
+def fuzz_image_parse(ctx):
+    """The kernel, ELF, multiboot, gzip and cpio parsers under libFuzzer."""
+    run_fuzzer(ctx, "image-parse", 50000, ["-max_len=65536"])
