@@ -5,8 +5,10 @@
  * Connections are opened actively only (a bootloader listens for
  * nothing) and speak RFC 9293 with the extensions that matter for bulk
  * downloads: window scaling and timestamps (RFC 7323), selective
- * acknowledgements (RFC 2018), the retransmission timer of RFC 6298 and
- * NewReno congestion control (RFC 5681, RFC 6582).
+ * acknowledgements (RFC 2018, with the duplicate reports of RFC 2883),
+ * the retransmission timer of RFC 6298 and NewReno congestion control
+ * (RFC 5681, RFC 6582, with limited transmit and early retransmit:
+ * RFC 3042, RFC 5827).
  *
  * Receiving.  Data that arrives in order goes straight to the user with
  * xfer_deliver(), in the buffer it arrived in.  Data that arrives ahead
@@ -15,13 +17,14 @@
  * the advertised window (TCP_RX_WINDOW_BYTES, at most what the user
  * says it can take) never shrinks.  ACKs are delayed by up to
  * TCP_DELAYED_ACK_MS but sent at least for every second data segment,
- * and at once for anything out of order.
+ * and at once for anything out of order or duplicated.
  *
  * Sending.  The user's buffers wait in the send queue until they are
  * acknowledged; segments are copied out of it, so a retransmission is
  * simply a copy made again.  The user sees as its window what the peer
  * and the send buffer (TCP_TX_BUFFER_MAX_BYTES) allow.  The peer's SACK
- * blocks (struct tcp_scoreboard) keep retransmissions to the holes.
+ * blocks (struct tcp_scoreboard) keep retransmissions to the holes and
+ * show losses sooner than duplicate ACKs alone.
  *
  * Timers, per connection: the retransmission timer (also the SYN, FIN
  * and zero-window probe timer), the delayed-ACK timer, and the state
@@ -60,7 +63,7 @@
 /** Most data waiting to be sent or acknowledged, as the user sees it */
 #define TCP_TX_BUFFER_MAX_BYTES       (256U * 1024)
 /** Largest window a header can carry unscaled */
-#define TCP_MAX_UNSCALED_WINDOW       65535U
+#define TCP_MAX_UNSCALED_WINDOW_BYTES 65535U
 /** Maximum segment size assumed when the peer sends none (RFC 9293) */
 #define TCP_MSS_DEFAULT               536U
 /** Smallest maximum segment size accepted from a peer */
@@ -97,9 +100,6 @@
 #define TCP_EPHEMERAL_PORT_COUNT      16384U
 /** Length of the timestamps option with its two NOPs */
 #define TCP_TS_OPTION_LEN             12
-/** Length of the options on a SYN: MSS, SACK-permitted, timestamps, NOP
- * and window scale */
-#define TCP_SYN_OPTIONS_LEN           20
 /** Longest option area */
 #define TCP_OPTIONS_MAX_LEN           (TCP_HEADER_MAX_LEN - TCP_HEADER_LEN)
 
@@ -865,8 +865,7 @@ void tcp_rxq_flush(struct tcp_rx_queue *rxq)
 	struct io_buffer *iob;
 	struct io_buffer *tmp;
 
-	list_for_each_entry_safe(iob, tmp, &rxq->buffers, list)
-	{
+	list_for_each_entry_safe (iob, tmp, &rxq->buffers, list) {
 		tcp_rxq_unlink(rxq, iob);
 		iob_free(iob);
 	}
@@ -1059,8 +1058,7 @@ static struct tcp_connection *tcp_find(const struct sockaddr_tcpip *st_src,
 {
 	struct tcp_connection *tcp;
 
-	list_for_each_entry(tcp, &tcp_connections, list)
-	{
+	list_for_each_entry (tcp, &tcp_connections, list) {
 		if (tcp->local_port == ntohs(dest_port) &&
 		    tcp->peer.st_port == src_port &&
 		    tcp_address_equal(&tcp->peer, st_src))
@@ -1079,8 +1077,7 @@ static int tcp_port_used(uint16_t port)
 {
 	struct tcp_connection *tcp;
 
-	list_for_each_entry(tcp, &tcp_connections, list)
-	{
+	list_for_each_entry (tcp, &tcp_connections, list) {
 		if (tcp->local_port == port)
 			return 1;
 	}
@@ -1187,8 +1184,7 @@ static void tcp_destroy(struct tcp_connection *tcp, int rc)
 	timer_stop(&tcp->ack_timer);
 	timer_stop(&tcp->state_timer);
 	xfer_close(&tcp->xfer, rc);
-	list_for_each_entry_safe(iob, tmp, &tcp->tx_queue, list)
-	{
+	list_for_each_entry_safe (iob, tmp, &tcp->tx_queue, list) {
 		list_del(&iob->list);
 		iob_free(iob);
 	}
@@ -1376,11 +1372,11 @@ static uint16_t tcp_rcv_window(struct tcp_connection *tcp, int syn)
 	if (!tcp_state_synchronized(tcp->state) && !syn)
 		return 0;
 	if (!(tcp->flags & TCP_CONN_WS) || syn)
-		window = min(window, (size_t)TCP_MAX_UNSCALED_WINDOW);
+		window = min(window, (size_t)TCP_MAX_UNSCALED_WINDOW_BYTES);
 	if (tcp_seq_before((tcp->rcv_nxt + window), tcp->rcv_adv))
 		window = (tcp->rcv_adv - tcp->rcv_nxt);
 	field = ((window + (1U << shift) - 1) >> shift);
-	field = min(field, (uint32_t)TCP_MAX_UNSCALED_WINDOW);
+	field = min(field, (uint32_t)TCP_MAX_UNSCALED_WINDOW_BYTES);
 	edge = (tcp->rcv_nxt + (field << shift));
 	if (syn && tcp->state == TCP_STATE_SYN_SENT)
 		return field;
@@ -1487,6 +1483,12 @@ static int tcp_transmit(struct tcp_connection *tcp, uint32_t seq, size_t len,
 	size_t room;
 	uint16_t win;
 
+	/* Only what the send queue holds can be sent (a guard: callers
+	 * ask for nothing else)
+	 */
+	if (len && (tcp_seq_before(seq, tcp->tx_seq) ||
+		    tcp_seq_after((seq + len), tcp_data_end(tcp))))
+		len = 0;
 	iob = iob_alloc_tx(TCP_HEADER_MAX_LEN + len);
 	if (!iob)
 		return -ENOMEM;
@@ -1631,6 +1633,7 @@ static uint32_t tcp_retransmit(struct tcp_connection *tcp, uint32_t seq)
 static void tcp_xmit(struct tcp_connection *tcp)
 {
 	uint32_t send_end;
+	uint32_t window;
 	uint32_t window_end;
 	uint32_t limit;
 	uint32_t seq;
@@ -1651,7 +1654,14 @@ static void tcp_xmit(struct tcp_connection *tcp)
 		tcp->snd_nxt = seq;
 		if (!tcp_seq_before(seq, send_end))
 			break;
-		window_end = (tcp->snd_una + min(tcp->snd_wnd, tcp->cwnd));
+		/* Limited transmit (RFC 3042): each of the first two
+		 * duplicate ACKs lets one new segment go, which can bring
+		 * the third
+		 */
+		window = tcp->cwnd;
+		if (!(tcp->flags & TCP_CONN_RECOVERY))
+			window += (min(tcp->dupacks, 2U) * tcp_data_mss(tcp));
+		window_end = (tcp->snd_una + min(tcp->snd_wnd, window));
 		usable = (tcp_seq_after(window_end, seq) ? (window_end - seq)
 							 : 0);
 		len = 0;
@@ -2081,6 +2091,54 @@ static int tcp_rx_acceptable(struct tcp_connection *tcp,
 }
 
 /**
+ * Duplicate ACKs that mean a loss
+ *
+ * Three (RFC 5681), or fewer when too few segments are in flight to
+ * bring three and there is nothing new to send that would (early
+ * retransmit, RFC 5827), so that a small window does not wait for the
+ * retransmission timer.
+ *
+ * @v tcp		Connection
+ * @ret threshold	Duplicate ACKs
+ */
+static unsigned int tcp_dupack_threshold(struct tcp_connection *tcp)
+{
+	uint32_t mss = tcp_data_mss(tcp);
+	uint32_t segments = ((tcp->snd_max - tcp->snd_una + mss - 1) / mss);
+
+	if (segments >= 2 && segments <= TCP_DUPACK_THRESHOLD &&
+	    tcp_send_end(tcp) == tcp->snd_max)
+		return (segments - 1);
+	return TCP_DUPACK_THRESHOLD;
+}
+
+/**
+ * Test whether the duplicate ACKs so far show the first unacknowledged
+ * segment lost
+ *
+ * Enough duplicates show it, or (RFC 6675 section 4) the peer reporting
+ * more than that many segments' worth of data beyond it, as one ACK
+ * can report several segments.
+ *
+ * @v tcp		Connection
+ * @ret lost		Segment at snd_una is lost
+ */
+static int tcp_rx_loss_detected(struct tcp_connection *tcp)
+{
+	unsigned int threshold = tcp_dupack_threshold(tcp);
+	uint32_t sacked = 0;
+	unsigned int i;
+
+	if (tcp->dupacks >= threshold)
+		return 1;
+	for (i = 0; i < tcp->scoreboard.count; i++) {
+		sacked += (tcp->scoreboard.blocks[i].end -
+			   tcp->scoreboard.blocks[i].start);
+	}
+	return (sacked > ((threshold - 1) * tcp_data_mss(tcp)));
+}
+
+/**
  * Process the acknowledgement of a segment in a synchronized state
  *
  * @v tcp		Connection
@@ -2212,15 +2270,20 @@ static int tcp_rx_ack(struct tcp_connection *tcp, const struct tcp_segment *seg)
 			} else {
 				tcp->cwnd += mss;
 			}
-		} else if (tcp->dupacks == TCP_DUPACK_THRESHOLD &&
-			   tcp_seq_after(tcp->snd_una, tcp->recover)) {
-			/* Fast retransmit (RFC 6582 section 3.2 step 2) */
+		} else if (tcp_rx_loss_detected(tcp) &&
+			   (tcp_seq_after(tcp->snd_una, tcp->recover) ||
+			    tcp->scoreboard.count)) {
+			/* Fast retransmit (RFC 6582 section 3.2 step 2).
+			 * Duplicates at or below "recover" may only echo
+			 * what a timeout resent, unless the peer reports
+			 * holding data beyond snd_una (RFC 6582 4.2).
+			 */
 			flight = (tcp->snd_max - tcp->snd_una);
 			tcp->ssthresh = max((flight / 2), (2 * mss));
 			tcp->recover = tcp->snd_max;
 			tcp->flags |= TCP_CONN_RECOVERY;
 			tcp->rtx_next = tcp_retransmit(tcp, tcp->snd_una);
-			tcp->cwnd = (tcp->ssthresh + 3 * mss);
+			tcp->cwnd = (tcp->ssthresh + tcp->dupacks * mss);
 			tcp_rtx_restart(tcp);
 		}
 	}
@@ -2719,7 +2782,7 @@ static unsigned int tcp_window_shift(void)
 {
 	unsigned int shift = 0;
 
-	while ((TCP_RX_WINDOW_BYTES >> shift) > TCP_MAX_UNSCALED_WINDOW)
+	while ((TCP_RX_WINDOW_BYTES >> shift) > TCP_MAX_UNSCALED_WINDOW_BYTES)
 		shift++;
 	return shift;
 }

@@ -51,6 +51,15 @@ def host_net_ipv4(ctx):
                       ctx.image("bin/host/ferry")], 100)
 
 
+@test("host-net-tcp", suite="host", timeout_s=240)
+def host_net_tcp(ctx):
+    """TCP against Linux through a TAP device: clean, impaired download,
+    impaired upload (a relay stands in for netem where the kernel has
+    none)."""
+    run_program(ctx, ["bash", "tests/host/net_tcp_test.sh",
+                      ctx.image("bin/host/ferry")], 220)
+
+
 @test("host-net-dhcp", suite="host", timeout_s=150)
 def host_net_dhcp(ctx):
     """DHCP, proxyDHCP and DNS against real dnsmasq through TAP devices."""

@@ -1210,6 +1210,7 @@ UNIT_TEST(tcp_fast_retransmit)
 	size_t heap_free = heap_pool.free;
 	uint32_t base;
 	unsigned int first;
+	unsigned int count;
 	unsigned int i;
 	int retransmitted;
 
@@ -1239,11 +1240,20 @@ UNIT_TEST(tcp_fast_retransmit)
 	 */
 	first = tcp_test_capture_count;
 	for (i = 0; i < 3; i++) {
+		count = tcp_test_capture_count;
 		blocks[0].start = base + 2 * 1448;
 		blocks[0].end = base + (3 + i) * 1448;
 		opts_len = tcp_test_opt_sack(opts, blocks, 1);
 		ok(tcp_test_rx(peer.port, TCP_ACK, peer.seq, base + 1448, 4000,
 			       opts, opts_len, NULL, 0) == 0);
+		if (i < 2) {
+			/* Limited transmit: one new segment for each of
+			 * the first two
+			 */
+			ok(tcp_test_capture_count == count + 1);
+			ok(tcp_test_get(-1, &seg) &&
+			   seg.seq == base + (5 + i) * 1448);
+		}
 	}
 	/* The third retransmits segment 1 only, up to the SACKed data */
 	retransmitted = 0;
@@ -1263,8 +1273,10 @@ UNIT_TEST(tcp_fast_retransmit)
 	ok(tcp_test_rx(peer.port, TCP_ACK, peer.seq, base + 5 * 1448, 60000,
 		       NULL, 0, NULL, 0) == 0);
 	ok(tcp_test_capture_count > first);
-	/* The rest, acknowledged as it comes */
-	while (tcp_test_get(-1, &seg) && seg.len) {
+	/* The rest, acknowledged as it comes (a bounded number of times:
+	 * a test must end even when TCP misbehaves)
+	 */
+	for (i = 0; i < 64 && tcp_test_get(-1, &seg) && seg.len; i++) {
 		ok(tcp_test_rx(peer.port, TCP_ACK, peer.seq, seg.seq + seg.len,
 			       60000, NULL, 0, NULL, 0) == 0);
 		if (seg.seq + seg.len == base + sizeof(data))
@@ -1566,6 +1578,39 @@ UNIT_TEST(tcp_simultaneous_open)
 	ok(xfer_deliver_raw(&tcp_test_user.xfer, data, sizeof(data)) == 0);
 	ok(tcp_test_get(0, &seg) && seg.len == 400 && seg.seq == iss + 1);
 	ok(tcp_test_capture_count == 1);
+	tcp_test_abort();
+	ok(heap_pool.free == heap_free);
+}
+
+/** Early retransmit (RFC 5827): with two segments in flight and nothing
+ * more to send, one duplicate ACK is enough
+ */
+UNIT_TEST(tcp_early_retransmit)
+{
+	static uint8_t data[2 * 1448];
+	struct tcp_sack_block block;
+	struct tcp_test_peer peer;
+	struct tcp_test_segment seg;
+	uint8_t opts[12];
+	size_t heap_free = heap_pool.free;
+	uint32_t base;
+
+	tcp_test_setup();
+	ok(tcp_test_connect(&peer, 1000, 1460) == 0);
+	base = peer.iss + 1;
+	tcp_test_capture_reset();
+	ok(xfer_deliver_raw(&tcp_test_user.xfer, data, sizeof(data)) == 0);
+	ok(tcp_test_capture_count == 2);
+	/* (A window update first: a duplicate ACK repeats the window) */
+	ok(tcp_test_rx(peer.port, TCP_ACK, peer.seq, base, 4000, NULL, 0, NULL,
+		       0) == 0);
+	ok(tcp_test_capture_count == 2);
+	block.start = base + 1448;
+	block.end = base + 2 * 1448;
+	ok(tcp_test_rx(peer.port, TCP_ACK, peer.seq, base, 4000, opts,
+		       tcp_test_opt_sack(opts, &block, 1), NULL, 0) == 0);
+	ok(tcp_test_capture_count == 3);
+	ok(tcp_test_get(-1, &seg) && seg.seq == base && seg.len == 1448);
 	tcp_test_abort();
 	ok(heap_pool.free == heap_free);
 }
