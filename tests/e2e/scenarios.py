@@ -1,0 +1,140 @@
+"""SPEC section 8's lkrn-slirp scenario, and the autoboot variants.
+
+Ferry is not interrupted: it autoboots.  QEMU's user network gives DHCP
+(with the boot file name) and TFTP; the kernel and initrds come over
+HTTP from a server on this machine's loopback, which the guest reaches
+as 10.0.2.2.  The test initrd's /init prints "BOOT-OK cmdline=..." (and
+EXTRA-OK when the loader added /extra.cpio).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+
+from lib.registry import test, check, check_equal, ROOT
+
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from lab import lab  # noqa: E402
+
+
+class LoopbackHttp:
+    """Python's http.server on a free loopback port, serving a folder."""
+
+    def __init__(self, ctx, folder):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        log = open(os.path.join(ctx.log_dir, ctx.name + "-http.log"), "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(self.port),
+             "--bind", "127.0.0.1", "--directory", folder],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        ctx.note("http.server pid %d on port %d" % (self.process.pid,
+                                                   self.port))
+
+    def close(self):
+        """Stop the server."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def autoboot(ctx, script, boot_file="boot.ipxe", nic="e1000", files=()):
+    """Autoboot Ferry with a boot script; return the cmdline Linux shows.
+
+    @v script     The #!ipxe script, with {http} for the HTTP base URI
+    @v boot_file  What DHCP names as the boot file ({http} allowed)
+    @v nic        QEMU NIC model
+    @v files      Extra (name, path) files for the HTTP server
+    @ret lines    All serial output after the boot (for further checks)
+    """
+    www = os.path.join(ctx.tmpdir, "www")
+    tftp = os.path.join(ctx.tmpdir, "tftp")
+    os.makedirs(www)
+    os.makedirs(tftp)
+    shutil.copy(lab.kernel(), os.path.join(www, "vmlinuz"))
+    shutil.copy(lab.initrd(), os.path.join(www, "initrd.cpio"))
+    for name, path in files:
+        shutil.copy(path, os.path.join(www, name))
+    server = LoopbackHttp(ctx, www)
+    try:
+        base = "http://10.0.2.2:%d" % server.port
+        text = script.format(http=base)
+        for folder in (tftp, www):
+            with open(os.path.join(folder, "boot.ipxe"), "w") as f:
+                f.write(text)
+        vm = ctx.qemu("-kernel", ctx.image("bin/ferry.lkrn"),
+                      "-netdev", "user,id=n0,tftp=%s,bootfile=%s"
+                      % (tftp, boot_file.format(http=base)),
+                      "-device", "%s,netdev=n0" % nic, memory_mb=512)
+        match = vm.expect(r"BOOT-OK cmdline=([^\r\n]*)\r?\n", timeout=150,
+                          what="Linux's BOOT-OK line")
+        return match.group(1), vm
+    finally:
+        server.close()
+
+
+BOOT_SCRIPT = """#!ipxe
+kernel {http}/vmlinuz console=ttyS0 scenario=lkrn-slirp
+initrd {http}/initrd.cpio
+boot
+"""
+
+
+@test("lkrn-slirp", timeout_s=240)
+def lkrn_slirp(ctx):
+    """DHCP and TFTP from QEMU's user network, a #!ipxe script, Debian's
+    kernel and the test initrd over HTTP: Linux shows BOOT-OK."""
+    cmdline, vm = autoboot(ctx, BOOT_SCRIPT)
+    check_equal(cmdline, "console=ttyS0 scenario=lkrn-slirp",
+                "the kernel's command line")
+    vm.wait_exit(timeout=30)
+
+
+@test("lkrn-slirp-virtio", timeout_s=240)
+def lkrn_slirp_virtio(ctx):
+    """The same over virtio-net."""
+    cmdline, vm = autoboot(ctx, BOOT_SCRIPT, nic="virtio-net-pci")
+    check_equal(cmdline, "console=ttyS0 scenario=lkrn-slirp",
+                "the kernel's command line")
+
+
+@test("lkrn-slirp-two-initrds", timeout_s=240)
+def lkrn_slirp_two_initrds(ctx):
+    """Two initrds, the second named extra.cpio: the init sees it."""
+    extra = os.path.join(ctx.tmpdir, "extra-data")
+    with open(extra, "w") as f:
+        f.write("extra\n")
+    script = """#!ipxe
+kernel {http}/vmlinuz console=ttyS0 two=initrds
+initrd {http}/initrd.cpio
+initrd --name extra.cpio {http}/extra-data
+boot
+"""
+    cmdline, vm = autoboot(ctx, script, files=[("extra-data", extra)])
+    check_equal(cmdline, "console=ttyS0 two=initrds",
+                "the kernel's command line")
+    check("EXTRA-OK" in vm.output, "the init did not find /extra.cpio")
+
+
+@test("lkrn-slirp-gzip-initrd", timeout_s=240)
+def lkrn_slirp_gzip(ctx):
+    """A gzip-compressed initrd is unpacked on fetch and boots."""
+    script = """#!ipxe
+kernel {http}/vmlinuz console=ttyS0 gzip=yes
+initrd {http}/initrd.cpio.gz
+boot
+"""
+    cmdline, _ = autoboot(ctx, script, files=[
+        ("initrd.cpio.gz", lab.initrd(gzip_compressed=True))])
+    check_equal(cmdline, "console=ttyS0 gzip=yes", "the kernel's command line")
+
+
+@test("autoboot-http-filename", timeout_s=240)
+def autoboot_http_filename(ctx):
+    """DHCP's boot file given as an http:// URI boots Linux."""
+    cmdline, _ = autoboot(ctx, BOOT_SCRIPT.replace("lkrn-slirp", "http-uri"),
+                          boot_file="{http}/boot.ipxe")
+    check_equal(cmdline, "console=ttyS0 scenario=http-uri",
+                "the kernel's command line")
