@@ -138,3 +138,17 @@ def autoboot_http_filename(ctx):
                           boot_file="{http}/boot.ipxe")
     check_equal(cmdline, "console=ttyS0 scenario=http-uri",
                 "the kernel's command line")
+
+
+@test("make-demo", timeout_s=400)
+def make_demo(ctx):
+    """The demo (tests/demo.py, what "make demo" runs) boots Linux from
+    its menu, driven by keys, to the greeting."""
+    result = subprocess.run([sys.executable, "tests/demo.py"], cwd=ROOT,
+                            stdin=subprocess.DEVNULL, capture_output=True,
+                            text=True, timeout=380)
+    ctx.log.write(result.stdout + result.stderr)
+    check(result.returncode == 0, "the demo failed: %s"
+          % (result.stdout + result.stderr)[-500:])
+    check("Hello from Linux, network-booted by Ferry!" in result.stdout,
+          "the demo did not reach Linux's greeting")
