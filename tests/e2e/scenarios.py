@@ -8,6 +8,7 @@ EXTRA-OK when the loader added /extra.cpio).
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -152,3 +153,68 @@ def make_demo(ctx):
           % (result.stdout + result.stderr)[-500:])
     check("Hello from Linux, network-booted by Ferry!" in result.stdout,
           "the demo did not reach Linux's greeting")
+
+
+@test("autoboot-kernel-404", timeout_s=200)
+def autoboot_kernel_404(ctx):
+    """A kernel URI that 404s: one error line naming it, nothing booted,
+    and the command line afterwards."""
+    script = """#!ipxe
+kernel {http}/no-such-vmlinuz console=ttyS0
+initrd {http}/initrd.cpio
+boot
+"""
+    www = os.path.join(ctx.tmpdir, "www")
+    tftp = os.path.join(ctx.tmpdir, "tftp")
+    os.makedirs(www)
+    os.makedirs(tftp)
+    server = LoopbackHttp(ctx, www)
+    try:
+        base = "http://10.0.2.2:%d" % server.port
+        with open(os.path.join(tftp, "boot.ipxe"), "w") as f:
+            f.write(script.format(http=base))
+        vm = ctx.qemu("-kernel", ctx.image("bin/ferry.lkrn"),
+                      "-netdev", "user,id=n0,tftp=%s,bootfile=boot.ipxe"
+                      % tftp, "-device", "e1000,netdev=n0")
+        vm.expect(r"error 0x[0-9a-f]{8}: HTTP 404[^\r\n]*\(%s/no-such-vmlinuz\)"
+                  % re.escape(base), timeout=120,
+                  what="the 404 error line naming the kernel URI")
+        vm.expect(r"ferry> ", timeout=30, what="the command line after it")
+        check("BOOT-OK" not in vm.output, "something booted")
+    finally:
+        server.close()
+
+
+@test("autoboot-second-nic", timeout_s=300)
+def autoboot_second_nic(ctx):
+    """Two NICs, only the second with a DHCP server: Ferry gives up on
+    the first and boots Linux from the second."""
+    from lib.netns import Netns
+    www = os.path.join(ctx.tmpdir, "www")
+    tftp = os.path.join(ctx.tmpdir, "tftp")
+    os.makedirs(www)
+    os.makedirs(tftp)
+    shutil.copy(lab.kernel(), os.path.join(www, "vmlinuz"))
+    shutil.copy(lab.initrd(), os.path.join(www, "initrd.cpio"))
+    with Netns(ctx) as ns:
+        # net0: a tap with nobody behind it; net1: QEMU's user network,
+        # whose 10.0.2.2 is this namespace's loopback, where HTTP runs
+        ns.run("ip", "tuntap", "add", "dev", "fdead0", "mode", "tap")
+        ns.run("ip", "link", "set", "fdead0", "up")
+        ns.start([sys.executable, "-m", "http.server", "8080", "--bind",
+                  "127.0.0.1", "--directory", www],
+                 "%s-http.log" % ctx.name)
+        with open(os.path.join(tftp, "boot.ipxe"), "w") as f:
+            f.write(BOOT_SCRIPT.format(http="http://10.0.2.2:8080")
+                    .replace("lkrn-slirp", "second-nic"))
+        vm = ctx.qemu("-kernel", ctx.image("bin/ferry.lkrn"),
+                      "-netdev", "tap,id=n0,ifname=fdead0,script=no,"
+                      "downscript=no", "-device", "e1000,netdev=n0",
+                      "-netdev", "user,id=n1,tftp=%s,bootfile=boot.ipxe"
+                      % tftp, "-device", "e1000,netdev=n1", netns=ns.name)
+        match = vm.expect(r"BOOT-OK cmdline=([^\r\n]*)\r?\n", timeout=240,
+                          what="Linux's BOOT-OK line")
+        check_equal(match.group(1), "console=ttyS0 scenario=second-nic",
+                    "the kernel's command line")
+        check(re.search(r"net1: booting", vm.output),
+              "Ferry did not boot from net1")
