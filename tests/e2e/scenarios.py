@@ -41,14 +41,16 @@ class LoopbackHttp:
         self.process.wait(timeout=10)
 
 
-def autoboot(ctx, script, boot_file="boot.ipxe", nic="e1000", files=()):
+def autoboot(ctx, script, boot_file="boot.ipxe", nic="e1000", files=(),
+             start=None):
     """Autoboot Ferry with a boot script; return the cmdline Linux shows.
 
     @v script     The #!ipxe script, with {http} for the HTTP base URI
     @v boot_file  What DHCP names as the boot file ({http} allowed)
-    @v nic        QEMU NIC model
+    @v nic        QEMU NIC model (with options, e.g. a romfile)
     @v files      Extra (name, path) files for the HTTP server
-    @ret lines    All serial output after the boot (for further checks)
+    @v start      QEMU arguments that start Ferry (default: -kernel lkrn)
+    @ret (cmdline, vm)
     """
     www = os.path.join(ctx.tmpdir, "www")
     tftp = os.path.join(ctx.tmpdir, "tftp")
@@ -65,7 +67,9 @@ def autoboot(ctx, script, boot_file="boot.ipxe", nic="e1000", files=()):
         for folder in (tftp, www):
             with open(os.path.join(folder, "boot.ipxe"), "w") as f:
                 f.write(text)
-        vm = ctx.qemu("-kernel", ctx.image("bin/ferry.lkrn"),
+        if start is None:
+            start = ["-kernel", ctx.image("bin/ferry.lkrn")]
+        vm = ctx.qemu(*start,
                       "-netdev", "user,id=n0,tftp=%s,bootfile=%s"
                       % (tftp, boot_file.format(http=base)),
                       "-device", "%s,netdev=n0" % nic, memory_mb=512)
@@ -218,3 +222,53 @@ def autoboot_second_nic(ctx):
                     "the kernel's command line")
         check(re.search(r"net1: booting", vm.output),
               "Ferry did not boot from net1")
+
+
+@test("iso-cdrom", timeout_s=240)
+def iso_cdrom(ctx):
+    """bin/ferry.iso as a CD-ROM boots Linux over the network."""
+    cmdline, _ = autoboot(ctx, BOOT_SCRIPT.replace("lkrn-slirp", "iso"),
+                          start=["-cdrom", ctx.image("bin/ferry.iso"),
+                                 "-boot", "d"])
+    check_equal(cmdline, "console=ttyS0 scenario=iso",
+                "the kernel's command line")
+
+
+@test("usb-disk", timeout_s=240)
+def usb_disk(ctx):
+    """bin/ferry.usb as a disk boots Linux over the network."""
+    cmdline, _ = autoboot(ctx, BOOT_SCRIPT.replace("lkrn-slirp", "usb"),
+                          start=["-drive", "file=%s,format=raw,snapshot=on"
+                                 % ctx.image("bin/ferry.usb")])
+    check_equal(cmdline, "console=ttyS0 scenario=usb",
+                "the kernel's command line")
+
+
+@test("rom-e1000", timeout_s=240)
+def rom_e1000(ctx):
+    """The e1000 option ROM, booted by SeaBIOS from the NIC, boots Linux
+    over the network."""
+    cmdline, _ = autoboot(ctx, BOOT_SCRIPT.replace("lkrn-slirp", "rom"),
+                          nic="e1000,romfile=%s"
+                          % ctx.image("bin/8086100e.rom"),
+                          start=["-boot", "n"])
+    check_equal(cmdline, "console=ttyS0 scenario=rom",
+                "the kernel's command line")
+
+
+def register_rom(name, device, rom):
+    """Register the Linux-boot scenario of one more option ROM."""
+    @test("rom-%s" % name, timeout_s=240)
+    def rom_test(ctx):
+        cmdline, _ = autoboot(ctx, BOOT_SCRIPT.replace("lkrn-slirp", name),
+                              nic="%s,romfile=%s" % (device,
+                                                     ctx.image(rom)),
+                              start=["-boot", "n"])
+        check_equal(cmdline, "console=ttyS0 scenario=%s" % name,
+                    "the kernel's command line")
+    rom_test.__doc__ = ("The %s option ROM, booted by SeaBIOS, boots "
+                        "Linux over the network." % name)
+
+
+register_rom("virtio", "virtio-net-pci", "bin/1af41000.rom")
+register_rom("rtl8139", "rtl8139", "bin/10ec8139.rom")
