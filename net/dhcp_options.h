@@ -23,33 +23,8 @@
 #include "net/socket.h"
 #include "net/dhcp_tags.h"
 
-/* Option tags (RFC 2132, RFC 4578, iPXE's 175) */
-#define DHCP_PAD                    0
-#define DHCP_SUBNET_MASK            1
-#define DHCP_ROUTERS                3
-#define DHCP_DNS_SERVERS            6
-#define DHCP_HOST_NAME              12
-#define DHCP_DOMAIN_NAME            15
-#define DHCP_ROOT_PATH              17
-#define DHCP_VENDOR_ENCAP           43
-#define DHCP_REQUESTED_ADDRESS      50
-#define DHCP_LEASE_TIME             51
-#define DHCP_OPTION_OVERLOAD        52
-#define DHCP_MESSAGE_TYPE           53
-#define DHCP_SERVER_IDENTIFIER      54
-#define DHCP_PARAMETER_REQUEST_LIST 55
-#define DHCP_MAX_MESSAGE_SIZE       57
-#define DHCP_VENDOR_CLASS_ID        60
-#define DHCP_CLIENT_ID              61
-#define DHCP_TFTP_SERVER_NAME       66
-#define DHCP_BOOTFILE_NAME          67
-#define DHCP_USER_CLASS_ID          77
-#define DHCP_CLIENT_ARCHITECTURE    93
-#define DHCP_CLIENT_NDI             94
-#define DHCP_CLIENT_UUID            97
-#define DHCP_DOMAIN_SEARCH          119
-#define DHCP_EB_ENCAP               175
-#define DHCP_END                    255
+/* Option tags: net/dhcp_tags.h (shared with the protocols configured
+ * from DHCP) */
 
 /* Options encapsulated in 175 (iPXE's numbers, so configurations
  * written for iPXE see the same values) */

@@ -16,6 +16,7 @@
 #include "core/malloc.h"
 #include "core/printf.h"
 #include "drivers/bus/pci.h"
+#include "net/netdevice.h"
 
 /** Configuration address port */
 #define PCI_CONFIG_ADDRESS 0xcf8
@@ -548,3 +549,29 @@ struct shutdown_fn pci_shutdown_fn __shutdown_fn = {
 	.name = "pci",
 	.shutdown = pci_shutdown,
 };
+
+/**
+ * Describe a PCI network device: chip, location and bus ID
+ *
+ * Every PCI NIC driver shows itself the same way: the chip as "<driver>
+ * <model>", the location as "PCI bb:dd.f", and the bus ID as iPXE gives
+ * it (type 1, then vendor and device, high byte first).
+ *
+ * @v pci		PCI device
+ * @v netdev		Network device
+ * @v driver		Driver name ("e1000")
+ * @v model		Model ("82540EM"), or NULL
+ */
+void pci_netdev_describe(struct pci_device *pci, struct net_device *netdev,
+			 const char *driver, const char *model)
+{
+	snprintf(netdev->chip, sizeof(netdev->chip), "%s%s%s", driver,
+		 (model ? " " : ""), (model ? model : ""));
+	snprintf(netdev->location, sizeof(netdev->location), "PCI %s",
+		 pci->location);
+	netdev->busid[0] = 1;
+	netdev->busid[1] = (pci->vendor >> 8);
+	netdev->busid[2] = pci->vendor;
+	netdev->busid[3] = (pci->device >> 8);
+	netdev->busid[4] = pci->device;
+}

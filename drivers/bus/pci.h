@@ -153,4 +153,9 @@ extern unsigned int pci_find_next_capability(struct pci_device *pci,
 					     unsigned int pos,
 					     unsigned int cap);
 
+struct net_device;
+extern void pci_netdev_describe(struct pci_device *pci,
+				struct net_device *netdev,
+				const char *driver, const char *model);
+
 #endif /* DRIVERS_BUS_PCI_H */

@@ -647,14 +647,7 @@ static int e1000_probe(struct pci_device *pci)
 	nic->chip = (const struct e1000_chip *)pci->driver_data;
 	nic->regs = phys_to_virt(pci->membase);
 
-	snprintf(netdev->chip, sizeof(netdev->chip), "e1000 %s", pci->id_name);
-	snprintf(netdev->location, sizeof(netdev->location), "PCI %s",
-		 pci->location);
-	netdev->busid[0] = 1;
-	netdev->busid[1] = (pci->vendor >> 8);
-	netdev->busid[2] = pci->vendor;
-	netdev->busid[3] = (pci->device >> 8);
-	netdev->busid[4] = pci->device;
+	pci_netdev_describe(pci, netdev, "e1000", pci->id_name);
 
 	pci_enable_device(pci);
 	rc = e1000_reset(nic);

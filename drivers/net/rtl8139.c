@@ -504,15 +504,7 @@ static int rtl8139_probe(struct pci_device *pci)
 	nic->netdev = netdev;
 	nic->ioaddr = pci->ioaddr;
 
-	snprintf(netdev->chip, sizeof(netdev->chip), "rtl8139 %s",
-		 pci->id_name);
-	snprintf(netdev->location, sizeof(netdev->location), "PCI %s",
-		 pci->location);
-	netdev->busid[0] = 1;
-	netdev->busid[1] = (pci->vendor >> 8);
-	netdev->busid[2] = pci->vendor;
-	netdev->busid[3] = (pci->device >> 8);
-	netdev->busid[4] = pci->device;
+	pci_netdev_describe(pci, netdev, "rtl8139", pci->id_name);
 
 	pci_enable_device(pci);
 	rc = rtl8139_reset(nic);

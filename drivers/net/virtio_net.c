@@ -546,15 +546,8 @@ static int virtio_net_probe(struct pci_device *pci)
 	if (rc != 0)
 		goto err_reset;
 
-	snprintf(netdev->chip, sizeof(netdev->chip), "virtio-net %s",
-		 (vdev->modern ? "modern" : "legacy"));
-	snprintf(netdev->location, sizeof(netdev->location), "PCI %s",
-		 pci->location);
-	netdev->busid[0] = 1;
-	netdev->busid[1] = (pci->vendor >> 8);
-	netdev->busid[2] = pci->vendor;
-	netdev->busid[3] = (pci->device >> 8);
-	netdev->busid[4] = pci->device;
+	pci_netdev_describe(pci, netdev, "virtio-net",
+			    (vdev->modern ? "modern" : "legacy"));
 
 	pci->priv = netdev;
 	rc = netdev_register(netdev);
