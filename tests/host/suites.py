@@ -130,3 +130,10 @@ def fuzz_tls_san(ctx):
 def fuzz_image_parse(ctx):
     """The kernel, ELF, multiboot, gzip and cpio parsers under libFuzzer."""
     run_fuzzer(ctx, "image-parse", 50000, ["-max_len=65536"])
+
+
+@test("fuzz-net-input", suite="host", timeout_s=300)
+def fuzz_net_input(ctx):
+    """Ethernet, ARP, IPv4, ICMP, UDP and TCP input, and HTTP response
+    parsing (headers, chunked bodies, challenges) under libFuzzer."""
+    run_fuzzer(ctx, "net-input", 50000, ["-max_len=4096"])
