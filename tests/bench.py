@@ -10,7 +10,15 @@ throughput).
 
 Benchmarks register themselves in BENCHMARKS; each returns a pair of
 numbers (Ferry, iPXE) per run, or raises Skip with a reason when what it
-needs is not there yet (for example a NIC driver or a protocol).
+needs is not there yet (for example a NIC driver or a protocol).  One
+that fails is reported as FAILED and the others still run; the exit
+status is then 1.  The downloads and the boot are set up by
+tests/bench/netbench.py (network namespace, tap, dnsmasq, HTTP server,
+atftpd; needs root).  docs/performance.md has the method, figures and
+their reading.
+
+    FERRY_BENCH_IMAGE=path   benchmark another build of ferry.lkrn
+    FERRY_BENCH_PCAP=DIR     record the tap's packets (tcpdump) in DIR
 """
 
 import argparse
