@@ -32,6 +32,9 @@ struct process {
 #define PERMANENT_PROCESSES __table(struct process, permanent_processes)
 /** Declare a permanent process */
 #define __permanent_process __table_entry(PERMANENT_PROCESSES, 01)
+/** Declare a permanent process that runs after the others in each step
+ *  (work on what the network devices' poll just received) */
+#define __process_after_poll __table_entry(PERMANENT_PROCESSES, 02)
 
 /**
  * Initialise a process

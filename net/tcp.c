@@ -48,6 +48,7 @@
 #include "core/xfer.h"
 #include "core/refcnt.h"
 #include "core/timer.h"
+#include "core/process.h"
 #include "core/list.h"
 #include "core/malloc.h"
 #include "core/string.h"
@@ -72,8 +73,12 @@
 #define TCP_MSS_MAX                   65535U
 /** Longest an ACK is delayed */
 #define TCP_DELAYED_ACK_MS            40
-/** Data segments received before an ACK is sent without delay */
+/** Data segments received before the ACK is sent at the end of the
+ *  receive batch rather than by the delayed-ACK timer */
 #define TCP_ACK_EVERY_SEGMENTS        2
+/** Data segments received before an ACK is sent within a batch, to keep
+ *  the sender's clock going when a batch is long */
+#define TCP_ACK_BATCH_MAX_SEGMENTS    32
 /** Longest a connection attempt goes on */
 #define TCP_CONNECT_TIMEOUT_MS        15000
 /** Longest sent data may stay unacknowledged, or the peer's window closed */
@@ -1363,8 +1368,12 @@ static void tcp_tx_release(struct tcp_connection *tcp, size_t len)
  */
 static uint16_t tcp_rcv_window(struct tcp_connection *tcp, int syn)
 {
+	/* A SYN offers what TCP itself can hold: the user (HTTP, say)
+	 * offers nothing until the connection is up
+	 */
 	size_t window =
-		min(xfer_window(&tcp->xfer), (size_t)TCP_RX_WINDOW_BYTES);
+		(syn ? (size_t)TCP_RX_WINDOW_BYTES :
+		       min(xfer_window(&tcp->xfer), (size_t)TCP_RX_WINDOW_BYTES));
 	unsigned int shift = (syn ? 0 : tcp->rcv_wscale);
 	uint32_t field;
 	uint32_t edge;
@@ -1711,6 +1720,12 @@ static void tcp_xmit(struct tcp_connection *tcp)
  * Send an ACK now if one is due (after tcp_xmit() had its chance to
  * carry it)
  *
+ * In-order data is acknowledged once the whole receive batch has been
+ * processed (tcp_ack_batch_step()), not every second segment: each ACK
+ * is a frame the NIC must send, and one ACK for a batch of segments
+ * tells the sender the same.  Anything unusual (out of order, a window
+ * update, a FIN) is acknowledged at once.
+ *
  * @v tcp		Connection
  */
 static void tcp_ack_if_due(struct tcp_connection *tcp)
@@ -1718,12 +1733,35 @@ static void tcp_ack_if_due(struct tcp_connection *tcp)
 	if (tcp->state == TCP_STATE_CLOSED)
 		return;
 	if ((tcp->flags & TCP_CONN_ACK_NOW) ||
-	    tcp->ack_pending >= TCP_ACK_EVERY_SEGMENTS) {
+	    tcp->ack_pending >= TCP_ACK_BATCH_MAX_SEGMENTS) {
 		tcp_send_ack(tcp);
 	} else if (tcp->ack_pending && !timer_running(&tcp->ack_timer)) {
 		timer_start(&tcp->ack_timer, TCP_DELAYED_ACK_MS);
 	}
 }
+
+/**
+ * Acknowledge what the last receive batch brought (the main loop's step
+ * after the network devices were polled)
+ *
+ * @v process		Process
+ */
+static void tcp_ack_batch_step(struct process *process)
+{
+	struct tcp_connection *tcp;
+
+	list_for_each_entry (tcp, &tcp_connections, list) {
+		if (tcp->ack_pending >= TCP_ACK_EVERY_SEGMENTS &&
+		    tcp_state_synchronized(tcp->state))
+			tcp_send_ack(tcp);
+	}
+}
+
+/** The process acknowledging each receive batch */
+struct process tcp_ack_batch_process __process_after_poll = {
+	.name = "tcp-ack",
+	.step = tcp_ack_batch_step,
+};
 
 /**
  * Send a reset in answer to a segment that belongs to no connection

@@ -176,6 +176,8 @@ struct tcp_test_user {
 	int closed;
 	int close_rc;
 	unsigned int window_changes;
+	/** Offer no window (as HTTP does until its connection is up) */
+	int closed_window;
 };
 
 /** The one test user */
@@ -228,6 +230,20 @@ static void tcp_test_user_window_changed(struct xfer *xfer)
 }
 
 /**
+ * Offer a window: unlimited, or none while closed_window is set
+ *
+ * @v xfer		Endpoint
+ * @ret len		Window
+ */
+static size_t tcp_test_user_window(struct xfer *xfer)
+{
+	struct tcp_test_user *user =
+		container_of(xfer, struct tcp_test_user, xfer);
+
+	return (user->closed_window ? 0 : ~(size_t)0);
+}
+
+/**
  * Record the close
  *
  * @v xfer		Endpoint
@@ -245,6 +261,7 @@ static void tcp_test_user_close(struct xfer *xfer, int rc)
 /** What the test user does */
 static const struct xfer_operations tcp_test_user_operations = {
 	.deliver = tcp_test_user_deliver,
+	.window = tcp_test_user_window,
 	.window_changed = tcp_test_user_window_changed,
 	.close = tcp_test_user_close,
 };
@@ -990,6 +1007,10 @@ UNIT_TEST(tcp_open_syn)
 	ok(ERROR_IS(rc, ENETUNREACH));
 	tcp_test_unreachable = 0;
 
+	/* The SYN offers TCP's own buffer even when the user offers no
+	 * window yet (RFC 9293 3.4: the window is what TCP can take)
+	 */
+	tcp_test_user.closed_window = 1;
 	ok(tcp_open(&tcp_test_user.xfer, (struct sockaddr *)&tcp_test_peer_addr,
 		    NULL) == 0);
 	ok(tcp_test_get(0, &seg));
@@ -1012,6 +1033,37 @@ UNIT_TEST(tcp_open_syn)
 	ok(tcp_test_bad_checksums == 0);
 	tcp_test_capture_reset();
 	ok(heap_pool.free == heap_free);
+}
+
+/** In-order data is acknowledged once per receive batch, and within a
+ * long batch every 32 segments */
+UNIT_TEST(tcp_ack_batch)
+{
+	static uint8_t data[100];
+	struct tcp_test_peer peer;
+	struct tcp_test_segment seg;
+	uint32_t s;
+	unsigned int i;
+
+	tcp_test_setup();
+	ok(tcp_test_connect(&peer, 1000, 1460) == 0);
+	s = peer.seq;
+	tcp_test_capture_reset();
+	for (i = 0; i < 40; i++) {
+		ok(tcp_test_peer_send(&peer, TCP_ACK, (s + i * sizeof(data)),
+				      1000, data, sizeof(data)) == 0);
+	}
+	/* The 32nd segment's ACK went within the batch */
+	ok(tcp_test_capture_count == 1);
+	ok(tcp_test_get(0, &seg) && seg.ack == s + 32 * sizeof(data));
+	/* The rest are acknowledged after the batch, in one ACK */
+	step();
+	ok(tcp_test_capture_count == 2);
+	ok(tcp_test_get(1, &seg) && seg.ack == s + 40 * sizeof(data));
+	/* Nothing more to acknowledge */
+	step();
+	ok(tcp_test_capture_count == 2);
+	tcp_test_kill(&peer);
 }
 
 /** Handshake, data both ways, delayed ACKs, reassembly with SACK,
@@ -1047,12 +1099,16 @@ UNIT_TEST(tcp_connection)
 	ok(seg.len == sizeof(request) - 1 &&
 	   memcmp(seg.data, request, seg.len) == 0);
 
-	/* In order: the first segment's ACK waits, the second's goes */
+	/* In order: no ACK within the receive batch; one when the main
+	 * loop's step after the poll runs, for both segments
+	 */
 	tcp_test_capture_reset();
 	ok(tcp_test_peer_send(&peer, TCP_ACK, s, 1000, data, 1000) == 0);
 	ok(tcp_test_capture_count == 0);
 	ok(tcp_test_peer_send(&peer, TCP_ACK, s + 1000, 1000, data + 1000,
 			      1000) == 0);
+	ok(tcp_test_capture_count == 0);
+	step();
 	ok(tcp_test_get(-1, &seg) && tcp_test_capture_count == 1);
 	ok(seg.ack == s + 2000 && !(seg.opts.present & TCP_OPTS_SACK));
 	ok(tcp_test_user.len == 2000 &&
