@@ -8,7 +8,10 @@
 #include "core/ctype.h"
 #include "core/malloc.h"
 
-/* The header routes these through compiler builtins; define the real ones */
+/* The header routes these through compiler builtins; define the real ones.
+ * memcpy() and memset() are weak: a platform may link faster versions
+ * (arch/x86/string_ops.asm).
+ */
 #undef memcpy
 #undef memset
 #undef memcmp
@@ -22,7 +25,7 @@
  * @v len		Length
  * @ret dest		Destination
  */
-void *memcpy(void *dest, const void *src, size_t len)
+__attribute__((weak)) void *memcpy(void *dest, const void *src, size_t len)
 {
 	uint8_t *d = dest;
 	const uint8_t *s = src;
@@ -59,8 +62,14 @@ void *memmove(void *dest, const void *src, size_t len)
 	uint8_t *d = dest;
 	const uint8_t *s = src;
 
-	if (d <= s || d >= s + len)
+	if (d + len <= s || d >= s + len)
 		return memcpy(dest, src, len);
+	if (d < s) {
+		/* Overlapping, moving down: forwards, a byte at a time */
+		while (len--)
+			*d++ = *s++;
+		return dest;
+	}
 	d += len;
 	s += len;
 	while (len--)
@@ -76,7 +85,7 @@ void *memmove(void *dest, const void *src, size_t len)
  * @v len		Length
  * @ret dest		Destination
  */
-void *memset(void *dest, int character, size_t len)
+__attribute__((weak)) void *memset(void *dest, int character, size_t len)
 {
 	uint8_t *d = dest;
 	unsigned long pattern;

@@ -18,7 +18,8 @@ PCBIOS_LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 # The platform's own sources (C and nasm objects linked into the body)
 PCBIOS_ARCH_SRCS := $(sort $(wildcard arch/x86/*.c)) \
 	arch/x86/start32.asm arch/x86/relocate_body.asm \
-	arch/x86/exception_entry.asm arch/x86/trampoline_image.asm
+	arch/x86/exception_entry.asm arch/x86/trampoline_image.asm \
+	arch/x86/string_ops.asm
 # The jumps into a booted kernel (image/handoff.h)
 PCBIOS_ARCH_SRCS += arch/x86/transition/handoff.asm
 
@@ -35,12 +36,15 @@ PCBIOS_OBJS = $(patsubst %,$(PCBIOS_BUILD)/%.o,$(basename $(PCBIOS_SRCS)))
 
 # -march=i586: the TSC is needed, cmov is not assumed.  No FPU or SIMD
 # registers: nothing saves them across real-mode calls or exceptions.
+# -mstringop-strategy=libcall: copies and fills of unknown length call
+# arch/x86/string_ops.asm (rep movsd) instead of an inlined rep movsb,
+# which emulators run a byte at a time.
 # --param=min-pagesize=0: the BIOS data area and the interrupt vector
 # table live at small constant addresses, which GCC 12 otherwise takes
 # for null-pointer arithmetic (-Warray-bounds).
 PCBIOS_CFLAGS = $(FREESTANDING_CFLAGS) -m32 -march=i586 -Os -fno-pic \
 	-fno-pie -mno-sse -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables \
-	--param=min-pagesize=0 -Iarch/x86/include
+	-mstringop-strategy=libcall --param=min-pagesize=0 -Iarch/x86/include
 
 PCBIOS_LDFLAGS = -m elf_i386 -T arch/x86/pcbios.ld --gc-sections \
 	--emit-relocs --build-id=none -nostdlib -z noexecstack \
