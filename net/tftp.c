@@ -25,6 +25,7 @@
 #include "core/timer.h"
 #include "core/printf.h"
 #include "core/feature.h"
+#include "core/settings.h"
 #include "net/uri.h"
 #include "net/socket.h"
 #include "net/ipv4.h"
@@ -40,10 +41,9 @@ FEATURE("TFTP");
 #define TFTP_DEFAULT_BLKSIZE 512
 /** Largest block size accepted (RFC 2348) */
 #define TFTP_MAX_BLKSIZE 65464
-/** Window asked for, in blocks */
-#define TFTP_WINDOWSIZE 16
-/** Largest window accepted */
-#define TFTP_MAX_WINDOWSIZE 64
+/** Window asked for, in blocks, unless ${tftp-windowsize} says otherwise;
+ * also the most blocks Ferry keeps ahead of a gap */
+#define TFTP_WINDOWSIZE 64
 /** Server retransmission timeout asked for, in seconds */
 #define TFTP_SERVER_TIMEOUT_S 1
 /** First wait before retransmitting */
@@ -111,6 +111,8 @@ struct tftp_request {
 	unsigned int blksize;
 	/** Window in use, in blocks */
 	unsigned int windowsize;
+	/** Window asked for, in blocks */
+	unsigned int windowsize_asked;
 	/** Blocks received in order (the last one's number, unwrapped) */
 	uint64_t blocks;
 	/** Blocks received since the last ACK */
@@ -230,11 +232,37 @@ static int tftp_send_rrq(struct tftp_request *tftp)
 		snprintf(number, sizeof(number), "%u", TFTP_SERVER_TIMEOUT_S);
 		tftp_put_string(iob, "timeout");
 		tftp_put_string(iob, number);
-		snprintf(number, sizeof(number), "%u", TFTP_WINDOWSIZE);
+		snprintf(number, sizeof(number), "%u",
+			 tftp->windowsize_asked);
 		tftp_put_string(iob, "windowsize");
 		tftp_put_string(iob, number);
 	}
 	return tftp_send(tftp, iob);
+}
+
+/** The TFTP window Ferry asks servers for, in blocks (Ferry's own) */
+const struct setting tftp_windowsize_setting __setting(SETTING_MISC) = {
+	.name = "tftp-windowsize",
+	.description = "TFTP window asked for (blocks, 1-64)",
+	.type = &setting_type_uint32,
+	.tag = 0,
+};
+
+/**
+ * Read the window to ask for
+ *
+ * @ret windowsize	Window in blocks (1 to TFTP_WINDOWSIZE)
+ */
+static unsigned int tftp_windowsize_wanted(void)
+{
+	struct setting setting = tftp_windowsize_setting;
+	unsigned long blocks;
+
+	if (setting_fetch_uint(NULL, &setting, &blocks) < 0 || !blocks)
+		return TFTP_WINDOWSIZE;
+	if (blocks > TFTP_WINDOWSIZE)
+		return TFTP_WINDOWSIZE;
+	return blocks;
 }
 
 /**
@@ -382,7 +410,7 @@ static int tftp_rx_oack(struct tftp_request *tftp, const char *data,
 				return -EPROTO_OPTIONS;
 			tftp->blksize = number;
 		} else if (strcasecmp(name, "windowsize") == 0) {
-			if (number < 1 || number > TFTP_WINDOWSIZE)
+			if (number < 1 || number > tftp->windowsize_asked)
 				return -EPROTO_OPTIONS;
 			tftp->windowsize = number;
 		} else if (strcasecmp(name, "tsize") == 0) {
@@ -702,6 +730,7 @@ static int tftp_open(struct xfer *parent, struct uri *uri)
 	tftp->use_options = 1;
 	tftp->blksize = TFTP_DEFAULT_BLKSIZE;
 	tftp->windowsize = 1;
+	tftp->windowsize_asked = tftp_windowsize_wanted();
 	tftp->server.sin_family = AF_INET;
 	tftp->server.sin_port = htons(uri_port(uri, TFTP_PORT));
 

@@ -117,11 +117,13 @@ def atftpd(ns, root):
                      "--port", "69", root], "%s-atftpd.log" % ns.ctx.name)
 
 
-def tftp_test(ctx, server, netem=False):
+def tftp_test(ctx, server, netem=False, windowsize=None):
     """A 16 MiB TFTP download with the right sha256.
 
-    @v server   "atftpd" or "dnsmasq"
-    @v netem    Run under netem
+    @v server     "atftpd" or "dnsmasq"
+    @v netem      Run under netem
+    @v windowsize Window to ask for (${tftp-windowsize}), or None for
+                  Ferry's default
     """
     root = os.path.join(ctx.tmpdir, "tftp")
     sha = make_file(ctx, root, "big16m.bin", 16 << 20)
@@ -137,6 +139,8 @@ def tftp_test(ctx, server, netem=False):
             dnsmasq(ns, "ftap0", tftp_dir=root)
         time.sleep(0.5)
         vm = start_ferry(ctx, ns, tap=("fguest0" if netem else "ftap0"))
+        if windowsize:
+            run_command(vm, "set tftp-windowsize %d" % windowsize)
         fetch_and_check(vm, "tftp://%s/big16m.bin" % SERVER, "big", sha,
                         timeout=600)
         vm.send("poweroff\r")
@@ -145,8 +149,8 @@ def tftp_test(ctx, server, netem=False):
 
 @test("tftp-16m-atftpd-windowsize", timeout_s=300)
 def tftp_atftpd(ctx):
-    """16 MiB by TFTP from atftpd, which grants windowsize."""
-    tftp_test(ctx, "atftpd")
+    """16 MiB by TFTP from atftpd, which grants windowsize 16 when asked."""
+    tftp_test(ctx, "atftpd", windowsize=16)
     log = open(os.path.join(ctx.log_dir, ctx.name + "-atftpd.log")).read()
     check("windowsize option -> 16" in log,
           "atftpd did not grant Ferry a window of 16 blocks")
@@ -163,8 +167,12 @@ def tftp_dnsmasq(ctx):
 @test("tftp-16m-netem", timeout_s=700)
 def tftp_netem(ctx):
     """16 MiB by TFTP from atftpd with 5% loss, 50 ms delay, reordering
-    and duplicates (the relay standing in for netem)."""
+    and duplicates (the relay standing in for netem), with Ferry's
+    default window of 64 blocks."""
     tftp_test(ctx, "atftpd", netem=True)
+    log = open(os.path.join(ctx.log_dir, ctx.name + "-atftpd.log")).read()
+    check("windowsize option -> 64" in log,
+          "atftpd did not grant Ferry its default window of 64 blocks")
 
 
 @test("http-real-server", timeout_s=400)
