@@ -531,7 +531,28 @@ static void e1000_free_rings(struct e1000_nic *nic)
 }
 
 /**
- * Open the device: reset, set up both rings, enable receive and transmit
+ * Enable the receiver
+ *
+ * QEMU's e1000 model refuses incoming frames for a second after every
+ * write to RCTL (its flush_queue_timer), so this is done once, when the
+ * device is probed, with no receive buffers yet (the NIC takes nothing
+ * until the ring has some); e1000_open() then only fills the ring, and
+ * DHCP does not lose that second.  After a close (which resets the NIC)
+ * the next open enables it again.
+ *
+ * @v nic		NIC
+ */
+static void e1000_enable_rx(struct e1000_nic *nic)
+{
+	e1000_write(nic, E1000_RCTL,
+		    (E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_MPE |
+		     E1000_RCTL_SECRC | E1000_RCTL_BSIZE_2048 |
+		     E1000_RCTL_RDMTS_HALF));
+}
+
+/**
+ * Open the device: set up both rings, enable transmit, and receive unless
+ * the probe already did (a device closed since is reset first)
  *
  * @v netdev		Network device
  * @ret rc		Return status code
@@ -542,11 +563,16 @@ static int e1000_open(struct net_device *netdev)
 	size_t rx_len = (E1000_RX_RING_SIZE * sizeof(nic->rx_ring[0]));
 	size_t tx_len = (E1000_TX_RING_SIZE * sizeof(nic->tx_ring[0]));
 	uint32_t ctrl;
+	int rx_enabled;
 	int rc;
 
-	rc = e1000_reset(nic);
-	if (rc != 0)
-		return rc;
+	/* Reception left enabled by the probe: no reset, no RCTL write */
+	rx_enabled = (e1000_read(nic, E1000_RCTL) & E1000_RCTL_EN);
+	if (!rx_enabled) {
+		rc = e1000_reset(nic);
+		if (rc != 0)
+			return rc;
+	}
 
 	/* Link up through the internal PHY, speed and duplex negotiated */
 	ctrl = e1000_read(nic, E1000_CTRL);
@@ -588,10 +614,8 @@ static int e1000_open(struct net_device *netdev)
 		rc = -ENOMEM_RX;
 		goto err;
 	}
-	e1000_write(nic, E1000_RCTL,
-		    (E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_MPE |
-		     E1000_RCTL_SECRC | E1000_RCTL_BSIZE_2048 |
-		     E1000_RCTL_RDMTS_HALF));
+	if (!rx_enabled)
+		e1000_enable_rx(nic);
 
 	e1000_check_link(nic);
 	return 0;
@@ -656,12 +680,15 @@ static int e1000_probe(struct pci_device *pci)
 	rc = e1000_read_mac(nic, netdev->hw_addr);
 	if (rc != 0)
 		goto err;
+	e1000_enable_rx(nic);
 	rc = netdev_register(netdev);
 	if (rc != 0)
-		goto err;
+		goto err_register;
 	pci->priv = netdev;
 	return 0;
 
+err_register:
+	e1000_reset(nic);
 err:
 	netdev_put(netdev);
 	return rc;
