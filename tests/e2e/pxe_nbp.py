@@ -8,6 +8,12 @@ ldlinux.c32, pxelinux.cfg/default, the Debian test kernel and the lab
 initrd, unloads the PXE stack and boots Linux, whose initrd prints
 "BOOT-OK cmdline=..." with the config's APPEND line.
 
+nbp-api: a small NBP of the tests' own (tests/lab/pxe_test_nbp.asm)
+checks PXENV+, !PXE and INT 1Ah, makes GET CACHED INFO, TFTP and INT 15h
+calls, an unknown call and one with a parameter block outside base
+memory, prints what it got over COM1 and returns; Ferry carries on and
+runs it a second time.
+
 Bad input: an image too big for base memory is refused with one error
 line, and the prompt comes back.
 """
@@ -15,10 +21,11 @@ line, and the prompt comes back.
 import os
 import re
 import shutil
+import subprocess
 
 from lab import lab
 from lib.ferry import ERROR_PATTERN, boot_to_prompt, run_command
-from lib.registry import check, check_equal, test
+from lib.registry import ROOT, check, check_equal, test
 
 #: Debian's pxelinux (package pxelinux) and its core module (syslinux-common)
 PXELINUX = "/usr/lib/PXELINUX/pxelinux.0"
@@ -98,3 +105,63 @@ def nbp_too_big(ctx):
               "the error %r does not say the NBP is too big" % errors[0])
         check_equal(run_command(vm, "echo still here"), ["still here"],
                     "output after the error")
+
+
+#: The tests' own NBP
+TEST_NBP_SOURCE = os.path.join(ROOT, "tests", "lab", "pxe_test_nbp.asm")
+
+#: Length of the file the test NBP fetches (not a multiple of 512)
+HELLO_LEN = 3000
+
+
+def run_test_nbp(vm):
+    """Chain the test NBP and check each line it prints.
+
+    @v vm   QEMU at Ferry's prompt, with an address from DHCP
+    """
+    vm.send("chain tftp://10.0.2.2/test-nbp.0\r")
+    vm.expect_line("NBP-START", timeout=60)
+    for name in ("pxenv", "ppxe", "int1a", "cached", "unknown", "badptr"):
+        vm.expect_line("%s=ok" % name, timeout=20)
+    size = "%08x" % HELLO_LEN
+    vm.expect_line("fsize status=0000 size=%s" % size, timeout=30)
+    vm.expect_line("readfile status=0000 size=%s first=H" % size,
+                   timeout=30)
+    packets = (HELLO_LEN + 511) // 512
+    vm.expect_line("tftpread status=0000 size=%s packets=%04x"
+                   % (size, packets), timeout=30)
+    match = vm.expect(r"e820 entries=([0-9a-f]{4}) hidden=([0-9a-f]{4})"
+                      r"\r?\n", timeout=20, what="the E820 line")
+    check_equal(int(match.group(2), 16), 1,
+                "reserved ranges of 8 MiB or more above 1 MiB (Ferry's "
+                "body and heap) in %r" % match.group(0))
+    vm.expect_line("NBP-DONE", timeout=20)
+    vm.expect(r"ferry> ", timeout=30, what="the prompt after the NBP")
+
+
+@test("nbp-api", timeout_s=180)
+def nbp_api(ctx):
+    """A test NBP's PXE API calls get the right answers, it returns to
+    Ferry, and Ferry runs it again."""
+    tftp = os.path.join(ctx.tmpdir, "tftp")
+    os.makedirs(tftp)
+    subprocess.run(["nasm", "-f", "bin", "-o",
+                    os.path.join(tftp, "test-nbp.0"), TEST_NBP_SOURCE],
+                   check=True)
+    with open(os.path.join(tftp, "hello.txt"), "wb") as out:
+        out.write(b"H" + bytes((i * 7) & 0xff for i in range(HELLO_LEN - 1)))
+    vm = ctx.qemu("-kernel", ctx.image("bin/ferry.lkrn"), "-no-reboot",
+                  "-netdev", "user,id=n0,tftp=%s" % tftp,
+                  "-device", "e1000,netdev=n0", memory_mb=256)
+    with vm:
+        boot_to_prompt(vm, ctx.version)
+        lines = run_command(vm, "dhcp", timeout=60)
+        errors = [line for line in lines if re.search(ERROR_PATTERN, line)]
+        check_equal(errors, [], "errors from dhcp")
+        run_test_nbp(vm)
+        # Ferry's hooks are off, its image area rebuilt: again
+        run_test_nbp(vm)
+        check_equal(run_command(vm, "echo still here"), ["still here"],
+                    "output after the NBP returned")
+        check_equal(re.findall(ERROR_PATTERN, vm.output), [],
+                    "error lines from Ferry")
