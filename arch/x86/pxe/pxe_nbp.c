@@ -302,6 +302,7 @@ static int nbp_exec(struct image *image)
 	unsigned int hidden_count;
 	unsigned int kept_count;
 	uint32_t room;
+	uint16_t uart_port;
 	uint16_t status;
 	int unloaded;
 	int rc;
@@ -332,8 +333,10 @@ static int nbp_exec(struct image *image)
 	regs.ebx = stubs->pxenv;
 	ppxe_pointer.segment = pxe_stubs_segment();
 	ppxe_pointer.offset = stubs->ppxe;
+	uart_port = realmode_irq0_uart(0);
 	rc = realmode_call(0, NBP_LOAD_ADDRESS, &regs, &ppxe_pointer,
 			   sizeof(ppxe_pointer));
+	realmode_irq0_uart(uart_port);
 
 	unloaded = pxe_api_stop();
 	pxe_stubs_hook(0);
