@@ -194,8 +194,7 @@ static unsigned int pxe_api_dispatch(uint16_t opcode, uint16_t segment,
 	}
 	if (call == table_end(PXE_API_CALLS)) {
 		call = NULL;
-		params = pxe_api_buffer(segment, offset,
-					sizeof(*status_block));
+		params = pxe_api_buffer(segment, offset, sizeof(*status_block));
 	} else {
 		params = pxe_api_buffer(segment, offset, call->params_len);
 	}
@@ -328,8 +327,7 @@ static unsigned int pxe_api_get_cached_info(void *params)
 		return PXENV_STATUS_FAILURE;
 	switch (info->PacketType) {
 	case PXENV_PACKET_TYPE_DHCP_DISCOVER:
-		len = pxe_api_make_discover(netdev, discover,
-					    sizeof(discover));
+		len = pxe_api_make_discover(netdev, discover, sizeof(discover));
 		packet = discover;
 		break;
 	case PXENV_PACKET_TYPE_CACHED_REPLY:
@@ -350,8 +348,8 @@ static unsigned int pxe_api_get_cached_info(void *params)
 	if (!info->BufferSize ||
 	    (!info->Buffer.segment && !info->Buffer.offset)) {
 		/* Ferry's own copy, one slot per packet type */
-		buffer = (own + ((info->PacketType - 1) *
-				 PXE_CACHED_PACKET_MAX));
+		buffer = (own +
+			  ((info->PacketType - 1) * PXE_CACHED_PACKET_MAX));
 		if (len > PXE_CACHED_PACKET_MAX)
 			len = PXE_CACHED_PACKET_MAX;
 		memcpy(buffer, packet, len);
@@ -363,8 +361,7 @@ static unsigned int pxe_api_get_cached_info(void *params)
 	}
 	if (len > info->BufferSize)
 		len = info->BufferSize;
-	buffer = pxe_api_buffer(info->Buffer.segment, info->Buffer.offset,
-				len);
+	buffer = pxe_api_buffer(info->Buffer.segment, info->Buffer.offset, len);
 	if (!buffer)
 		return PXENV_STATUS_OUT_OF_RESOURCES;
 	memcpy(buffer, packet, len);

@@ -38,7 +38,7 @@ struct pxe_api_call {
 };
 
 /** Table of PXE API calls */
-#define PXE_API_CALLS __table(struct pxe_api_call, pxe_api_calls)
+#define PXE_API_CALLS  __table(struct pxe_api_call, pxe_api_calls)
 /** Declare a PXE API call */
 #define __pxe_api_call __table_entry(PXE_API_CALLS, 01)
 

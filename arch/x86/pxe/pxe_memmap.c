@@ -30,7 +30,7 @@
 #define PXE_MEMMAP_MAX (PXE_MEMMAP_BIOS_MAX + (2 * PXE_MEMMAP_HIDDEN_MAX))
 
 /** 1 MiB */
-#define PXE_MEMMAP_1M 0x100000ULL
+#define PXE_MEMMAP_1M  0x100000ULL
 /** 16 MiB */
 #define PXE_MEMMAP_16M 0x1000000ULL
 
@@ -156,7 +156,8 @@ void pxe_memmap_int15(struct realmode_frame *frame)
 	uint32_t above_16m;
 	size_t len;
 
-	if ((frame->eax & 0xffff) == 0xe801 || (frame->eax & 0xff00) == 0x8800) {
+	if ((frame->eax & 0xffff) == 0xe801 ||
+	    (frame->eax & 0xff00) == 0x8800) {
 		extended = pxe_memmap_extended_end();
 		if (extended > 0xffffffffULL)
 			extended = 0xffffffffULL;

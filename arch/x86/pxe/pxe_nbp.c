@@ -48,7 +48,7 @@
 #define NBP_BASEMEM_MAX 0xa0000
 
 #define ENOEXEC_TEXT ERROR_CODE(ERRCLASS_ENOEXEC, 1)
-#define E2BIG_NBP ERROR_CODE(ERRCLASS_E2BIG, 1)
+#define E2BIG_NBP    ERROR_CODE(ERRCLASS_E2BIG, 1)
 ERROR_MESSAGE(E2BIG_NBP, "PXE NBP is too big for free base memory");
 #define ENOSPC_STUBS ERROR_CODE(ERRCLASS_ENOSPC, 1)
 ERROR_MESSAGE(ENOSPC_STUBS, "Not enough free base memory for the PXE API");
@@ -237,8 +237,7 @@ static int nbp_range_add(struct memory_range *ranges, unsigned int *count,
  * @v start		Start of the block
  * @v end		End of the block (exclusive)
  */
-static void nbp_image_block(struct image *image, uint64_t *start,
-			    uint64_t *end)
+static void nbp_image_block(struct image *image, uint64_t *start, uint64_t *end)
 {
 	size_t align = image_pool.align;
 	uint64_t data = virt_to_phys(image->data);

@@ -28,17 +28,17 @@
 #include "arch/x86/pxe/pxe_call.h"
 
 /** Longest wait for a transfer to start, or for the next packet */
-#define PXE_TFTP_TIMEOUT_MS 15000
+#define PXE_TFTP_TIMEOUT_MS      15000
 /** Longest wait for a whole file (READ FILE) */
 #define PXE_TFTP_FILE_TIMEOUT_MS 600000
 /** Default packet size for TFTP OPEN */
-#define PXE_TFTP_PACKET_DEFAULT 512
+#define PXE_TFTP_PACKET_DEFAULT  512
 /** Largest packet size TFTP OPEN grants */
-#define PXE_TFTP_PACKET_MAX 1432
+#define PXE_TFTP_PACKET_MAX      1432
 /** Data queued before READ stops letting the transfer run ahead */
-#define PXE_TFTP_QUEUE_MAX (256 * 1024)
+#define PXE_TFTP_QUEUE_MAX       (256 * 1024)
 /** The TFTP port */
-#define PXE_TFTP_PORT 69
+#define PXE_TFTP_PORT            69
 
 /** The NBP's TFTP transfer */
 struct pxe_tftp {
@@ -184,7 +184,7 @@ static unsigned int pxe_tftp_status(int rc, int opening)
 static unsigned int pxe_tftp_start(uint32_t server, uint16_t port,
 				   const char *name, size_t max_len)
 {
-	struct in_addr address = {.s_addr = server};
+	struct in_addr address = { .s_addr = server };
 	char server_text[16];
 	struct uri *uri;
 	size_t encoded_len;
@@ -370,8 +370,7 @@ static unsigned int pxe_tftp_read(void *params)
 	while (len < want) {
 		size_t chunk;
 
-		iob = list_first_entry(&pxe_tftp.queue, struct io_buffer,
-				       list);
+		iob = list_first_entry(&pxe_tftp.queue, struct io_buffer, list);
 		chunk = min(iob_len(iob), (want - len));
 		memcpy((buffer + len), iob->data, chunk);
 		iob_pull(iob, chunk);
@@ -447,7 +446,7 @@ static unsigned int pxe_tftp_get_fsize(void *params)
 		pxe_tftp.size = pxe_tftp.received;
 	}
 	fsize->FileSize = ((pxe_tftp.size > 0xffffffffULL) ? 0xffffffffUL
-							    : pxe_tftp.size);
+							   : pxe_tftp.size);
 	pxe_tftp_reset();
 	return PXENV_STATUS_SUCCESS;
 }

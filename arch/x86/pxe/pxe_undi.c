@@ -29,8 +29,8 @@
 #define PXE_UNDI_ETH_HLEN 14
 
 /** Ethernet types UNDI TRANSMIT and ISR name */
-#define PXE_UNDI_ETH_P_IP 0x0800
-#define PXE_UNDI_ETH_P_ARP 0x0806
+#define PXE_UNDI_ETH_P_IP   0x0800
+#define PXE_UNDI_ETH_P_ARP  0x0806
 #define PXE_UNDI_ETH_P_RARP 0x8035
 
 /** Largest frame handed out or sent */
@@ -245,8 +245,8 @@ static unsigned int pxe_undi_transmit(void *params)
 		[P_ARP] = PXE_UNDI_ETH_P_ARP,
 		[P_RARP] = PXE_UNDI_ETH_P_RARP,
 	};
-	static const uint8_t broadcast[ETH_ALEN] = {0xff, 0xff, 0xff,
-						    0xff, 0xff, 0xff};
+	static const uint8_t broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff,
+						     0xff, 0xff, 0xff };
 	struct s_PXENV_UNDI_TRANSMIT *transmit = params;
 	struct net_device *netdev = pxe_undi_netdev();
 	struct s_PXENV_UNDI_TBD *tbd;
