@@ -62,13 +62,17 @@ def tftp_folder(ctx):
     return tftp
 
 
-@test("chain-pxelinux", timeout_s=300)
-def chain_pxelinux(ctx):
-    """Ferry autoboots pxelinux.0, which loads its config, the kernel and
-    the initrd over TFTP through Ferry's PXE API and boots Linux."""
+def boot_pxelinux(ctx, boot_file):
+    """Autoboot Ferry with a boot file that leads to pxelinux; check Linux.
+
+    @v boot_file   What DHCP names as the boot file (in the TFTP root)
+    """
     tftp = tftp_folder(ctx)
+    with open(os.path.join(tftp, "chain.ipxe"), "w") as f:
+        f.write("#!ipxe\nchain tftp://10.0.2.2/pxelinux.0\n")
     vm = ctx.qemu("-kernel", ctx.image("bin/ferry.lkrn"),
-                  "-netdev", "user,id=n0,tftp=%s,bootfile=pxelinux.0" % tftp,
+                  "-netdev", "user,id=n0,tftp=%s,bootfile=%s"
+                  % (tftp, boot_file),
                   "-device", "e1000,netdev=n0", memory_mb=512)
     with vm:
         match = vm.expect(r"BOOT-OK cmdline=([^\r\n]*)\r?\n", timeout=240,
@@ -83,6 +87,20 @@ def chain_pxelinux(ctx):
         errors = re.findall(ERROR_PATTERN, vm.output)
         check_equal(errors, [], "error lines from Ferry")
         vm.wait_exit(timeout=30)
+
+
+@test("chain-pxelinux", timeout_s=300)
+def chain_pxelinux(ctx):
+    """Ferry autoboots pxelinux.0, which loads its config, the kernel and
+    the initrd over TFTP through Ferry's PXE API and boots Linux."""
+    boot_pxelinux(ctx, "pxelinux.0")
+
+
+@test("chain-pxelinux-from-script", timeout_s=300)
+def chain_pxelinux_from_script(ctx):
+    """The same from a script that chains pxelinux.0: the script's image
+    stays in memory, hidden from pxelinux, and Linux still boots."""
+    boot_pxelinux(ctx, "chain.ipxe")
 
 
 @test("nbp-too-big", timeout_s=120)
