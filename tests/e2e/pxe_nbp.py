@@ -29,6 +29,8 @@ from lib.registry import ROOT, check, check_equal, test
 
 #: Debian's pxelinux (package pxelinux) and its core module (syslinux-common)
 PXELINUX = "/usr/lib/PXELINUX/pxelinux.0"
+#: The same with its own network stack (lwIP) on the UNDI calls
+LPXELINUX = "/usr/lib/PXELINUX/lpxelinux.0"
 LDLINUX = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
 
 #: The APPEND line of the pxelinux configuration
@@ -48,12 +50,13 @@ def tftp_folder(ctx):
 
     @ret folder   Path
     """
-    for path in (PXELINUX, LDLINUX):
+    for path in (PXELINUX, LPXELINUX, LDLINUX):
         check(os.path.exists(path), "%s is missing (apt-get install "
               "pxelinux syslinux-common)" % path)
     tftp = os.path.join(ctx.tmpdir, "tftp")
     os.makedirs(os.path.join(tftp, "pxelinux.cfg"))
     shutil.copy(PXELINUX, os.path.join(tftp, "pxelinux.0"))
+    shutil.copy(LPXELINUX, os.path.join(tftp, "lpxelinux.0"))
     shutil.copy(LDLINUX, os.path.join(tftp, "ldlinux.c32"))
     shutil.copy(lab.kernel(), os.path.join(tftp, "vmlinuz"))
     shutil.copy(lab.initrd(), os.path.join(tftp, "initrd.cpio"))
@@ -94,6 +97,13 @@ def chain_pxelinux(ctx):
     """Ferry autoboots pxelinux.0, which loads its config, the kernel and
     the initrd over TFTP through Ferry's PXE API and boots Linux."""
     boot_pxelinux(ctx, "pxelinux.0")
+
+
+@test("chain-lpxelinux", timeout_s=300)
+def chain_lpxelinux(ctx):
+    """lpxelinux.0 runs its own TCP/IP stack on Ferry's UNDI calls (raw
+    frames) and boots Linux the same way."""
+    boot_pxelinux(ctx, "lpxelinux.0")
 
 
 @test("chain-pxelinux-from-script", timeout_s=300)
