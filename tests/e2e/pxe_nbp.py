@@ -10,9 +10,9 @@ initrd, unloads the PXE stack and boots Linux, whose initrd prints
 
 nbp-api: a small NBP of the tests' own (tests/lab/pxe_test_nbp.asm)
 checks PXENV+, !PXE and INT 1Ah, makes GET CACHED INFO, TFTP and INT 15h
-calls, an unknown call and one with a parameter block outside base
-memory, prints what it got over COM1 and returns; Ferry carries on and
-runs it a second time.
+calls, an unknown call, one with a parameter block outside base memory
+and a READ FILE into Ferry's own (hidden) memory, prints what it got
+over COM1 and returns; Ferry carries on and runs it a second time.
 
 Bad input: an image too big for base memory is refused with one error
 line, and the prompt comes back.
@@ -163,6 +163,8 @@ def run_test_nbp(vm):
     check_equal(int(match.group(2), 16), 1,
                 "reserved ranges of 8 MiB or more above 1 MiB (Ferry's "
                 "body and heap) in %r" % match.group(0))
+    # PXENV_STATUS_OUT_OF_RESOURCES: the buffer is not the NBP's
+    vm.expect_line("readfile-ferry status=0006", timeout=20)
     vm.expect_line("NBP-DONE", timeout=20)
     vm.expect(r"ferry> ", timeout=30, what="the prompt after the NBP")
 

@@ -2,9 +2,9 @@
 ;
 ; Built and run by tests/e2e/pxe_nbp.py (nbp-api): it checks PXENV+ at
 ; ES:BX, !PXE at SS:SP+4 and INT 1Ah 5650h, makes GET CACHED INFO, TFTP
-; and INT 15h E820 calls, an unknown call and one with a parameter block
-; outside base memory, prints one line per check on COM1, and returns
-; to Ferry with AX = 0.
+; and INT 15h E820 calls, an unknown call, one with a parameter block
+; outside base memory and a READ FILE into Ferry's hidden memory, prints
+; one line per check on COM1, and returns to Ferry with AX = 0.
 	bits	16
 	org	0x7c00
 
@@ -261,6 +261,8 @@ start:
 	cmp	dword [e820_entry + 8], 0x800000
 	jb	.e820_next
 	inc	bp
+	mov	eax, [e820_entry]
+	mov	[ferry_start], eax
 .e820_next:
 	test	ebx, ebx
 	jz	.e820_done
@@ -275,6 +277,23 @@ start:
 	mov	si, msg_hidden
 	call	print
 	mov	ax, bp
+	call	print_hex
+	call	newline
+
+	; READ FILE into that range (Ferry's): refused, nothing written
+	mov	eax, [ferry_start]
+	test	eax, eax
+	jz	finish
+	mov	[readfile + 134], eax
+	mov	dword [readfile + 130], 65536
+	mov	edx, [server]
+	mov	[readfile + 138], edx
+	mov	bx, 0x0023
+	mov	di, readfile
+	call	ppxe_call
+	mov	si, msg_readferry
+	call	print
+	mov	ax, [readfile]
 	call	print_hex
 	call	newline
 
@@ -396,6 +415,7 @@ msg_first:	db	" first=", 0
 msg_packets:	db	" packets=", 0
 msg_e820:	db	"e820 entries=", 0
 msg_hidden:	db	" hidden=", 0
+msg_readferry:	db	"readfile-ferry status=", 0
 msg_done:	db	"NBP-DONE", 13, 10, 0
 sig_pxenv:	db	"PXENV+"
 sig_ppxe:	db	"!PXE"
@@ -406,6 +426,7 @@ ppxe_ptr:	dd	0
 ppxe_entry:	dd	0
 pxenv_entry:	dd	0
 server:		dd	0
+ferry_start:	dd	0
 e820_count:	dw	0
 status_block:	dw	0
 		times 16 db 0

@@ -76,7 +76,8 @@ void *pxe_api_buffer(uint16_t segment, uint16_t offset, size_t len)
  * Check that an NBP's buffer (a physical address) is memory it may use
  *
  * Allowed: base memory below the stubs (above the BIOS data area), and
- * memory from 1 MiB to 4 GiB outside Ferry's own block (body and heap).
+ * memory from 1 MiB to 4 GiB that the memory map the NBP sees calls
+ * usable (so neither Ferry's body and heap nor the images it keeps).
  *
  * @v address		Physical address
  * @v len		Length
@@ -85,8 +86,6 @@ void *pxe_api_buffer(uint16_t segment, uint16_t offset, size_t len)
 void *pxe_api_buffer_phys(uint32_t address, size_t len)
 {
 	uint64_t end = ((uint64_t)address + len);
-	uint32_t ferry_start;
-	uint32_t ferry_end;
 	uint32_t low_end;
 
 	if (address < PXE_API_BUFFER_MIN)
@@ -97,10 +96,8 @@ void *pxe_api_buffer_phys(uint32_t address, size_t len)
 			return NULL;
 		return phys_to_virt(address);
 	}
-	if (address < 0x100000 || end > 0x100000000ULL)
-		return NULL;
-	pxe_nbp_ferry_extent(&ferry_start, &ferry_end);
-	if (end > ferry_start && address < ferry_end)
+	if (address < 0x100000 || end > 0x100000000ULL ||
+	    !pxe_memmap_usable(address, len))
 		return NULL;
 	return phys_to_virt(address);
 }

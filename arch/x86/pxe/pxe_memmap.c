@@ -108,6 +108,27 @@ void pxe_memmap_build(const struct memory_range *hidden,
 }
 
 /**
+ * Check that a range is usable memory in the map served
+ *
+ * @v start		Start
+ * @v len		Length
+ * @ret usable		The range lies in one usable region
+ */
+int pxe_memmap_usable(uint64_t start, uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < pxe_memmap_count; i++) {
+		if (pxe_memmap[i].type == MEMMAP_USABLE &&
+		    start >= pxe_memmap[i].start &&
+		    (start + len) <=
+			    (pxe_memmap[i].start + pxe_memmap[i].length))
+			return 1;
+	}
+	return 0;
+}
+
+/**
  * End of the usable memory that starts at 1 MiB, in the map served
  *
  * @ret end		End (1 MiB if there is none)

@@ -79,7 +79,7 @@ uint32_t pxe_nbp_base_memory_end(void)
  * @v start		Start (physical)
  * @v end		End (physical, exclusive)
  */
-void pxe_nbp_ferry_extent(uint32_t *start, uint32_t *end)
+static void pxe_nbp_ferry_extent(uint32_t *start, uint32_t *end)
 {
 	uint32_t heap_start = (virt_to_phys(_text) + pcbios_layout.heap_offset);
 	uint32_t heap_end = (heap_start + pcbios_layout.heap_len);
