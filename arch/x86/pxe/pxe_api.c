@@ -126,7 +126,7 @@ void pxe_api_poll(void)
  * The first open device with an IPv4 address (the one Ferry booted
  * from, usually); else the first open device; else the first device.
  */
-void pxe_api_choose_netdev(void)
+static void pxe_api_choose_netdev(void)
 {
 	struct net_device *netdev;
 	struct net_device *open = NULL;
