@@ -10,9 +10,11 @@ initrd, unloads the PXE stack and boots Linux, whose initrd prints
 
 nbp-api: a small NBP of the tests' own (tests/lab/pxe_test_nbp.asm)
 checks PXENV+, !PXE and INT 1Ah, makes GET CACHED INFO, TFTP and INT 15h
-calls, an unknown call, one with a parameter block outside base memory
-and a READ FILE into Ferry's own (hidden) memory, prints what it got
-over COM1 and returns; Ferry carries on and runs it a second time.
+calls, and bad ones: an unknown opcode, a parameter block outside base
+memory, an unknown packet type, a UDP WRITE whose buffer runs past base
+memory, a TFTP OPEN of a missing file, a READ FILE into Ferry's own
+(hidden) memory.  It prints what it got over COM1 and returns; Ferry
+carries on and runs it a second time.
 
 Bad input: an image too big for base memory is refused with one error
 line, and the prompt comes back.
@@ -151,6 +153,10 @@ def run_test_nbp(vm):
     vm.expect_line("NBP-START", timeout=60)
     for name in ("pxenv", "ppxe", "int1a", "cached", "unknown", "badptr"):
         vm.expect_line("%s=ok" % name, timeout=20)
+    # PXENV_STATUS_UNSUPPORTED, OUT_OF_RESOURCES, TFTP_FILE_NOT_FOUND
+    vm.expect_line("cached-type9 status=0003", timeout=20)
+    vm.expect_line("udpwrite-overrun status=0006", timeout=20)
+    vm.expect_line("tftp-missing status=003b", timeout=30)
     size = "%08x" % HELLO_LEN
     vm.expect_line("fsize status=0000 size=%s" % size, timeout=30)
     vm.expect_line("readfile status=0000 size=%s first=H" % size,

@@ -146,6 +146,50 @@ start:
 .badptr_done:
 	call	print
 
+	; GET CACHED INFO of a packet type that does not exist
+	mov	word [cached + 2], 9
+	mov	word [cached + 4], 2048
+	mov	word [cached + 6], 0
+	mov	word [cached + 8], BUF_SEG
+	mov	bx, 0x0071
+	mov	di, cached
+	call	ppxe_call
+	mov	si, msg_badtype
+	call	print
+	mov	ax, [cached]
+	call	print_hex
+	call	newline
+
+	; UDP OPEN, then a WRITE whose buffer runs past base memory
+	mov	bx, 0x0030
+	mov	di, udp_open
+	call	ppxe_call
+	mov	eax, [server]
+	mov	[udp_write + 2], eax
+	mov	bx, 0x0033
+	mov	di, udp_write
+	call	ppxe_call
+	mov	si, msg_badwrite
+	call	print
+	mov	ax, [udp_write]
+	call	print_hex
+	call	newline
+	mov	bx, 0x0031
+	mov	di, status_block
+	call	ppxe_call
+
+	; TFTP OPEN of a file the server does not have
+	mov	edx, [server]
+	mov	[tmissing + 2], edx
+	mov	bx, 0x0020
+	mov	di, tmissing
+	call	ppxe_call
+	mov	si, msg_missing
+	call	print
+	mov	ax, [tmissing]
+	call	print_hex
+	call	newline
+
 	; TFTP GET FSIZE hello.txt
 	mov	edx, [server]
 	mov	[fsize + 2], edx
@@ -416,6 +460,9 @@ msg_packets:	db	" packets=", 0
 msg_e820:	db	"e820 entries=", 0
 msg_hidden:	db	" hidden=", 0
 msg_readferry:	db	"readfile-ferry status=", 0
+msg_badtype:	db	"cached-type9 status=", 0
+msg_badwrite:	db	"udpwrite-overrun status=", 0
+msg_missing:	db	"tftp-missing status=", 0
 msg_done:	db	"NBP-DONE", 13, 10, 0
 sig_pxenv:	db	"PXENV+"
 sig_ppxe:	db	"!PXE"
@@ -453,6 +500,23 @@ topen:		dw	0
 		times 128 - 9 db 0
 		dw	0
 		dw	512
+; TFTP OPEN of a missing file
+tmissing:	dw	0
+		dd	0, 0
+		db	"no-such-file"
+		times 128 - 12 db 0
+		dw	0
+		dw	512
+; UDP OPEN: status, source address
+udp_open:	dw	0
+		dd	0
+; UDP WRITE: status, ip, gw, src port, dst port, size, buffer (9000:F000,
+; 4 KiB: past 0xA0000)
+udp_write:	dw	0
+		dd	0, 0
+		dw	0x0f27, 0x0f27
+		dw	4096
+		dw	0xf000, 0x9000
 ; TFTP READ: status, packet number, size, buffer
 tread:		dw	0, 0, 0
 		dw	0, BUF_SEG
