@@ -95,6 +95,8 @@ extern int dhcp_settings_register(struct net_device *netdev, const char *name,
 extern void dhcp_settings_boot_from(struct dhcp_settings *block,
 				    struct dhcp_settings *boot);
 extern void dhcp_settings_put(struct dhcp_settings *block);
+extern int dhcp_settings_packet(struct net_device *netdev, const char *name,
+				const void **data, size_t *len);
 extern void dhcp_settings_unregister(struct net_device *netdev,
 				     const char *name);
 

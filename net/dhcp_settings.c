@@ -298,3 +298,32 @@ void dhcp_settings_boot_from(struct dhcp_settings *dhcpset,
 	ref_get(&boot->refcnt);
 	dhcpset->boot = boot;
 }
+
+/**
+ * Get the DHCP packet behind one of a device's blocks, as received
+ *
+ * This is what the PXE API's GET CACHED INFO hands to a network boot
+ * program (arch/x86/pxe/pxe_api.c).
+ *
+ * @v netdev		Network device
+ * @v name		Name of the block ("dhcp", "proxydhcp")
+ * @v data		Packet (valid while the block is registered)
+ * @v len		Length of packet
+ * @ret rc		Return status code (-ENOENT if there is none)
+ */
+int dhcp_settings_packet(struct net_device *netdev, const char *name,
+			 const void **data, size_t *len)
+{
+	char full_name[sizeof(netdev->name) + 16];
+	struct dhcp_settings *dhcpset;
+	struct settings *settings;
+
+	snprintf(full_name, sizeof(full_name), "%s.%s", netdev->name, name);
+	settings = settings_find(full_name);
+	if (!settings || settings->op != &dhcp_settings_operations)
+		return -ENOENT;
+	dhcpset = container_of(settings, struct dhcp_settings, settings);
+	*data = dhcpset->data;
+	*len = dhcpset->packet.len;
+	return 0;
+}

@@ -56,6 +56,9 @@ struct udp_connection {
 	struct sockaddr_tcpip local;
 	/** Socket is open (in the list) */
 	int open;
+	/** Socket takes every datagram no other socket takes, and may
+	 * send from any port (the PXE API's UDP calls) */
+	int promisc;
 };
 
 /** Open sockets */
@@ -139,10 +142,12 @@ static void udp_shutdown(struct udp_connection *udp, int rc)
  * @v iob		Payload (owned by this call from now on)
  * @v dest		Destination
  * @v netdev		Device to send on, or NULL to route
+ * @v src_port		Source port (network byte order)
  * @ret rc		Return status code
  */
 static int udp_tx(struct udp_connection *udp, struct io_buffer *iob,
-		  struct sockaddr_tcpip *dest, struct net_device *netdev)
+		  struct sockaddr_tcpip *dest, struct net_device *netdev,
+		  uint16_t src_port)
 {
 	struct udp_header *udphdr;
 	size_t len = (iob_len(iob) + sizeof(*udphdr));
@@ -158,7 +163,7 @@ static int udp_tx(struct udp_connection *udp, struct io_buffer *iob,
 		return rc;
 	}
 	udphdr = iob_push(iob, sizeof(*udphdr));
-	udphdr->src = udp->local.st_port;
+	udphdr->src = src_port;
 	udphdr->dest = dest->st_port;
 	udphdr->len = htons(len);
 	udphdr->chksum = 0;
@@ -181,7 +186,9 @@ static int udp_xfer_deliver(struct xfer *xfer, struct io_buffer *iob,
 	struct udp_connection *udp =
 		container_of(xfer, struct udp_connection, xfer);
 	struct sockaddr_tcpip *dest = &udp->peer;
+	struct sockaddr_tcpip *src;
 	struct net_device *netdev = NULL;
+	uint16_t src_port = udp->local.st_port;
 
 	if (!udp->open) {
 		iob_free(iob);
@@ -190,9 +197,12 @@ static int udp_xfer_deliver(struct xfer *xfer, struct io_buffer *iob,
 	if (meta) {
 		if (meta->dest)
 			dest = (struct sockaddr_tcpip *)meta->dest;
+		src = (struct sockaddr_tcpip *)meta->src;
+		if (udp->promisc && src && src->st_port)
+			src_port = src->st_port;
 		netdev = meta->netdev;
 	}
-	return udp_tx(udp, iob, dest, netdev);
+	return udp_tx(udp, iob, dest, netdev, src_port);
 }
 
 /**
@@ -254,6 +264,35 @@ err:
 }
 
 /**
+ * Open a promiscuous UDP socket
+ *
+ * It receives every datagram that no other socket takes, whatever its
+ * destination port, and sends each datagram from the port meta->src
+ * names (else from port 0).  Only the PXE API's UDP calls use it, for a
+ * network boot program that picks its own ports.
+ *
+ * @v parent		Endpoint to plug the socket into
+ * @ret rc		Return status code
+ */
+int udp_open_promisc(struct xfer *parent)
+{
+	struct udp_connection *udp;
+
+	udp = heap_zalloc(sizeof(*udp));
+	if (!udp)
+		return -ENOMEM;
+	ref_init(&udp->refcnt, NULL);
+	xfer_init(&udp->xfer, &udp_xfer_operations, &udp->refcnt);
+	udp->peer.st_family = AF_INET;
+	udp->local.st_family = AF_INET;
+	udp->promisc = 1;
+	list_add_tail(&udp->list, &udp_connections);
+	udp->open = 1;
+	xfer_plug(&udp->xfer, parent);
+	return 0;
+}
+
+/**
  * Find the socket for a received datagram
  *
  * @v st_dest		Destination address and port
@@ -266,7 +305,7 @@ static struct udp_connection *udp_demux(struct sockaddr_tcpip *st_dest)
 	struct udp_connection *udp;
 
 	list_for_each_entry(udp, &udp_connections, list) {
-		if (udp->local.st_port != st_dest->st_port)
+		if (udp->promisc || udp->local.st_port != st_dest->st_port)
 			continue;
 		sin_local = (struct sockaddr_in *)&udp->local;
 		if (st_dest->st_family == AF_INET &&
@@ -274,6 +313,10 @@ static struct udp_connection *udp_demux(struct sockaddr_tcpip *st_dest)
 		    sin_local->sin_addr.s_addr != sin_dest->sin_addr.s_addr)
 			continue;
 		return udp;
+	}
+	list_for_each_entry(udp, &udp_connections, list) {
+		if (udp->promisc)
+			return udp;
 	}
 	return NULL;
 }

@@ -40,4 +40,8 @@ struct udp_header {
 /** Last such port */
 #define UDP_EPHEMERAL_MAX 65535
 
+struct xfer;
+
+extern int udp_open_promisc(struct xfer *parent);
+
 #endif /* NET_UDP_H */

@@ -320,6 +320,26 @@ int realmode_hook_irq0(uint16_t uart_port, int own_tick)
 }
 
 /**
+ * Change the UART the IRQ 0 hook drains, keeping the hook
+ *
+ * While a PXE NBP runs, the serial port is the NBP's: the hook must not
+ * take its input (arch/x86/pxe/pxe_nbp.c).
+ *
+ * @v uart_port		UART to drain, or 0 for none
+ * @ret old		UART drained until now
+ */
+uint16_t realmode_irq0_uart(uint16_t uart_port)
+{
+	uint16_t old;
+
+	if (!trampoline)
+		return 0;
+	old = trampoline->uart_port;
+	trampoline->uart_port = uart_port;
+	return old;
+}
+
+/**
  * Remove the IRQ 0 hook, if nobody has hooked the vector after us
  */
 void realmode_unhook_irq0(void)

@@ -131,6 +131,7 @@ extern int realmode_entry_point(uint16_t *segment, uint16_t *offset);
 extern int realmode_extent(uint32_t *start, uint32_t *len);
 extern int realmode_hook_irq0(uint16_t uart_port, int own_tick);
 extern void realmode_unhook_irq0(void);
+extern uint16_t realmode_irq0_uart(uint16_t uart_port);
 extern int realmode_ring_get(void);
 
 /**

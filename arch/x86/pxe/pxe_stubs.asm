@@ -67,19 +67,27 @@ int1a_hook:
 	pop	bp
 	iret
 
-; INT 15h: E820 (EAX=E820h, EDX="SMAP") is answered by the body, which
-; leaves Ferry's memory out of the map; anything else goes to the
-; previous handler.  The handler sets CF in the flags IRET restores.
+; INT 15h: the memory-size calls (E820 with EDX="SMAP", E801, 88h)
+; are answered by the body, which leaves Ferry's memory out; anything
+; else goes to the previous handler.  The handler sets CF in the flags
+; IRET restores.
 int15_hook:
 	cmp	eax, 0xe820
-	jne	.chain
+	jne	.not_e820
 	cmp	edx, 0x534d4150
-	jne	.chain
+	je	.ours
+	jmp	.chain
+.not_e820:
+	cmp	ax, 0xe801
+	je	.ours
+	cmp	ah, 0x88
+	je	.ours
+.chain:
+	jmp	far [cs:hdr_old_int15]
+.ours:
 	push	dword [cs:hdr_e820_handler]
 	call	far [cs:hdr_trampoline]
 	iret
-.chain:
-	jmp	far [cs:hdr_old_int15]
 
 ; Return to a prefix's caller for good: AX = its stack segment, DX = its
 ; stack pointer, at the registers the prefix pushed (arch/x86/prefix.h)

@@ -34,8 +34,9 @@ struct pxe_stubs_header {
 /** "FPXS" */
 #define PXE_STUBS_MAGIC 0x53585046
 
-/** Base-memory buffer that follows the stubs (cached DHCP packets) */
-#define PXE_STUBS_BUFFER_SIZE 1536
+/** Base-memory buffer that follows the stubs: three cached DHCP packets
+ * (pxe_api.c), then a received frame (pxe_undi.c) */
+#define PXE_STUBS_BUFFER_SIZE 6144
 
 extern struct pxe_stubs_header *pxe_stubs_install(void);
 extern void *pxe_stubs_buffer(void);
