@@ -272,8 +272,11 @@ static void undi_probe(void)
 
 	if (!prefix_is(PREFIX_TYPE_KPXE))
 		return;
-	if ((rc = pxe_rom_find()) != 0)
-		goto err_find;
+	/* No PXE API at all: arch/x86/prefix/kpxe_boot.c says so, in one
+	 * line, as it hands the boot back
+	 */
+	if (pxe_rom_find() != 0)
+		return;
 
 	/* The base code usually started and initialised UNDI already:
 	 * these then fail, and that is fine

@@ -38,6 +38,8 @@ SERVER_ADDRESS = "192.0.2.1"
 HTTP_PORT = 8080
 #: The tap device QEMU's NIC is on (inside the test's own namespace)
 TAP = "fchain0"
+#: A 1.44 MB floppy image
+FLOPPY_BYTES = 1474560
 #: SeaBIOS's debug port (QEMU isa-debugcon)
 DEBUGCON_PORT = "0x402"
 
@@ -159,3 +161,86 @@ def pxe_chain(ctx):
     PXE stack, drives the e1000 natively and boots Linux."""
     vm, exchanges = pxe_chain_linux(ctx, "ferry.pxe", "pxe-chain")
     check_two_stages(exchanges, "ferry.pxe")
+
+
+def boot_sector(ctx, source, defines=()):
+    """Assemble one of tests/lab/'s boot sectors; return its bytes."""
+    out = os.path.join(ctx.tmpdir, os.path.basename(source) + ".bin")
+    subprocess.run(["nasm", "-f", "bin"] + ["-D%s" % d for d in defines] +
+                   ["-o", out, os.path.join(ROOT, "tests", "lab", source)],
+                   check=True, capture_output=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def kpxe_bad_rom(ctx, fake_pxenv):
+    """Start ferry.kpxe from tests/lab/kpxe_loader.nasm on the first hard
+    disk, with a floppy whose boot sector says NEXT-DEVICE-OK as the
+    BIOS's next boot device.
+
+    @v fake_pxenv  Hand over a PXENV+ whose calls all fail (else none)
+    @ret (vm, lines)  The VM once the floppy booted, and Ferry's error
+                      lines
+    """
+    with open(ctx.image("bin/ferry.kpxe"), "rb") as f:
+        image = f.read()
+    image += b"\0" * (-len(image) % 512)
+    defines = ["IMAGE_SECTORS=%d" % (len(image) // 512)]
+    if fake_pxenv:
+        defines.append("FAKE_PXENV")
+    disk = os.path.join(ctx.tmpdir, "kpxe-disk.img")
+    with open(disk, "wb") as f:
+        f.write(boot_sector(ctx, "kpxe_loader.nasm", defines))
+        f.write(image)
+    floppy = os.path.join(ctx.tmpdir, "next-floppy.img")
+    with open(floppy, "wb") as f:
+        f.write(boot_sector(ctx, "next_device.nasm"))
+        f.write(b"\0" * (FLOPPY_BYTES - 512))
+    seabios = os.path.join(ctx.log_dir, ctx.name + "-seabios.log")
+    vm = ctx.qemu(
+        "-drive", "file=%s,format=raw,if=none,id=d0" % disk,
+        "-device", "ide-hd,drive=d0,bootindex=0",
+        "-drive", "file=%s,format=raw,if=floppy" % floppy, "-nic", "none",
+        "-chardev", "file,id=seabios,path=%s" % seabios,
+        "-device", "isa-debugcon,iobase=%s,chardev=seabios" % DEBUGCON_PORT)
+    vm.expect(r"KPXE-LOADER: calling the image", timeout=60,
+              what="the loader calling ferry.kpxe")
+    start = vm.position
+    vm.expect_exact("NEXT-DEVICE-OK", timeout=40)
+    lines = re.findall(r"error 0x[0-9a-f]{8}: [^\r\n]*", vm.output[start:])
+    with open(seabios, errors="replace") as log:
+        boots = re.findall(r"Booting from [^\r\n]*", log.read())
+    ctx.note("SeaBIOS: %r" % boots)
+    check(boots[:1] == ["Booting from Hard Disk..."]
+          and "Booting from Floppy..." in boots[1:],
+          "SeaBIOS did not go from the hard disk to the floppy: %r" % boots)
+    return vm, lines
+
+
+@test("kpxe-without-pxe-rom", timeout_s=120)
+def kpxe_without_pxe_rom(ctx):
+    """ferry.kpxe started with no PXENV+ and no !PXE (a boot sector
+    calls it at 0000:7C00): one error line, then Ferry gives the boot
+    back to the BIOS itself (INT 18h), which boots its next device."""
+    vm, lines = kpxe_bad_rom(ctx, fake_pxenv=False)
+    check(len(lines) == 1 and re.match(
+        r"error 0x[0-9a-f]{8}: No PXE API found .*\(ferry.kpxe needs a "
+        r"PXE ROM: handing the boot back to the BIOS\)$", lines[0]),
+        "not the one error line expected: %r" % lines)
+    check("KPXE-LOADER: the image returned" not in vm.output,
+          "Ferry returned to a caller that is no PXE ROM")
+
+
+@test("kpxe-pxe-rom-without-undi", timeout_s=120)
+def kpxe_pxe_rom_without_undi(ctx):
+    """ferry.kpxe handed a PXENV+ whose UNDI calls all fail: it says why
+    and returns to the caller (the PXE ROM), which goes back to the
+    BIOS; the BIOS boots its next device."""
+    vm, lines = kpxe_bad_rom(ctx, fake_pxenv=True)
+    check(any("PXE ROM has no UNDI API (UNDI)" in line for line in lines),
+          "no error line saying UNDI failed: %r" % lines)
+    check(any("returning to the PXE ROM" in line for line in lines),
+          "no line saying Ferry returns to the PXE ROM: %r" % lines)
+    check(len(lines) <= 2, "more error lines than expected: %r" % lines)
+    check("KPXE-LOADER: the image returned" in vm.output,
+          "Ferry did not return to the PXE ROM that called it")
