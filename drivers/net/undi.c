@@ -272,7 +272,7 @@ static void undi_probe(void)
 
 	if (!prefix_is(PREFIX_TYPE_KPXE))
 		return;
-	/* No PXE API at all: arch/x86/prefix/kpxe_boot.c says so, in one
+	/* No PXE API at all: arch/x86/prefix/pxe_boot.c says so, in one
 	 * line, as it hands the boot back
 	 */
 	if (pxe_rom_find() != 0)

@@ -38,6 +38,8 @@ SERVER_ADDRESS = "192.0.2.1"
 HTTP_PORT = 8080
 #: The tap device QEMU's NIC is on (inside the test's own namespace)
 TAP = "fchain0"
+#: The MAC address of the NIC the PXE ROM boots from
+BOOT_MAC = "52:54:00:c0:00:02"
 #: A 1.44 MB floppy image
 FLOPPY_BYTES = 1474560
 #: SeaBIOS's debug port (QEMU isa-debugcon)
@@ -82,11 +84,12 @@ def dhcp_log_exchanges(log_text):
     return [exchanges[xid] for xid in order]
 
 
-def pxe_chain_linux(ctx, image, name):
+def pxe_chain_linux(ctx, image, name, devices=()):
     """QEMU's PXE ROM loads bin/test/<image>; Ferry boots Linux.
 
     @v image    "ferry.kpxe" or "ferry.pxe"
     @v name     The scenario name put on the kernel command line
+    @v devices  QEMU arguments for devices before the NIC on the tap
     @ret (vm, exchanges)  The VM, and the DHCP exchanges dnsmasq logged
     """
     www = os.path.join(ctx.tmpdir, "www")
@@ -110,9 +113,10 @@ def pxe_chain_linux(ctx, image, name):
             "--dhcp-userclass=set:ferry,%s" % TEST_USER_CLASS,
             "--dhcp-boot=tag:!ferry,%s" % image,
             "--dhcp-boot=tag:ferry,%s/boot.ipxe" % http])
-        vm = ctx.qemu("-netdev", "tap,id=n0,ifname=%s,script=no,"
+        vm = ctx.qemu(*devices, "-netdev", "tap,id=n0,ifname=%s,script=no,"
                       "downscript=no" % TAP,
-                      "-device", "e1000,netdev=n0", "-boot", "n",
+                      "-device", "e1000,netdev=n0,mac=%s" % BOOT_MAC,
+                      "-boot", "n",
                       netns=ns.name, memory_mb=512)
         match = vm.expect(r"BOOT-OK cmdline=([^\r\n]*)\r?\n", timeout=240,
                           what="Linux's BOOT-OK line")
@@ -161,6 +165,23 @@ def pxe_chain(ctx):
     PXE stack, drives the e1000 natively and boots Linux."""
     vm, exchanges = pxe_chain_linux(ctx, "ferry.pxe", "pxe-chain")
     check_two_stages(exchanges, "ferry.pxe")
+
+
+@test("pxe-chain-boot-nic-first", timeout_s=330)
+def pxe_chain_boot_nic_first(ctx):
+    """Two e1000 NICs, the first with no PXE ROM and nothing behind it:
+    the PXE ROM of the second loads ferry.pxe, and Ferry, which knows
+    that NIC from the ROM's cached DHCPACK, tries it first (rather than
+    waiting out DHCP on net0) and boots Linux from it."""
+    vm, exchanges = pxe_chain_linux(
+        ctx, "ferry.pxe", "boot-nic-first",
+        devices=["-device", "e1000,romfile=,mac=52:54:00:c0:00:01"])
+    check_two_stages(exchanges, "ferry.pxe")
+    configuring = re.findall(r"Configuring \((\S+) ([0-9a-f:]+)\)",
+                             vm.output)
+    check(configuring and configuring[0] == ("net1", BOOT_MAC),
+          "Ferry did not start with the PXE ROM's NIC (net1 %s): %r"
+          % (BOOT_MAC, configuring))
 
 
 def boot_sector(ctx, source, defines=()):

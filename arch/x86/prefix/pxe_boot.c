@@ -1,6 +1,13 @@
 /** @file
  *
- * bin/ferry.kpxe without a PXE ROM's UNDI: give the boot back
+ * Booting as bin/ferry.pxe or bin/ferry.kpxe: the PXE ROM's NIC first,
+ * and the boot given back when ferry.kpxe has no UNDI
+ *
+ * Autoboot tries every network device in list order, so the NIC the PXE
+ * ROM booted from (arch/x86/prefix/pxe_rom.c reads it from the ROM's
+ * cached DHCPACK) is moved to the front, as an option ROM's own NIC is
+ * (rom_boot.c): with several NICs, Ferry does not first wait out DHCP
+ * on one with no server behind it.
  *
  * ferry.kpxe has no network driver but the PXE ROM's UNDI API
  * (drivers/net/undi.c).  When the UNDI device could not be made, Ferry
@@ -38,6 +45,33 @@ ERROR_MESSAGE(EIO_INT18, "The BIOS returned from INT 18h (boot failure)");
 
 /** BIOS Boot Specification: boot failure, try the next device */
 #define KPXE_BOOT_FAILURE_VECTOR 0x18
+
+/**
+ * Put the NIC the PXE ROM booted from first in the list autoboot walks
+ */
+static void pxe_boot_order(void)
+{
+	struct net_device *netdev;
+	uint8_t mac[ETH_ALEN];
+
+	if (!prefix_is(PREFIX_TYPE_PXE) && !prefix_is(PREFIX_TYPE_KPXE))
+		return;
+	if (pxe_rom_boot_mac(mac) != 0)
+		return;
+	for_each_netdev(netdev) {
+		if (memcmp(netdev->hw_addr, mac, ETH_ALEN) == 0) {
+			list_del(&netdev->list);
+			list_add(&netdev->list, &net_devices);
+			return;
+		}
+	}
+}
+
+/** Order the devices once they are all probed */
+struct init_fn pxe_boot_order_fn __init_fn(INIT_LATE) = {
+	.name = "pxe-boot-order",
+	.init = pxe_boot_order,
+};
 
 /**
  * Give the boot back when ferry.kpxe has no UNDI device
