@@ -73,7 +73,7 @@ USER_CLASS_STAMP := $(BUILD)/user-class.stamp
 $(shell { [ -f $(USER_CLASS_STAMP) ] && \
 	[ "$$(cat $(USER_CLASS_STAMP))" = '$(DHCP_USER_CLASS)' ] || \
 	echo '$(DHCP_USER_CLASS)' > $(USER_CLASS_STAMP); })
-$(foreach platform,host test pcbios,$(BUILD)/$(platform)/net/dhcp.o): \
+$(foreach platform,host test pcbios fuzz,$(BUILD)/$(platform)/net/dhcp.o): \
 	$(USER_CLASS_STAMP)
 
 .PHONY: all
