@@ -98,7 +98,10 @@ def pxe_chain_linux(ctx, image, name, devices=()):
     os.makedirs(tftp)
     shutil.copy(lab.kernel(), os.path.join(www, "vmlinuz"))
     shutil.copy(lab.initrd(), os.path.join(www, "initrd.cpio"))
-    shutil.copy(ctx.image("bin/test/" + image), os.path.join(tftp, image))
+    test_image = os.path.join(ROOT, "bin", "test", image)
+    check(os.path.isfile(test_image), "bin/test/%s is not built (make "
+          "bin/test/%s, or make test)" % (image, image))
+    shutil.copy(test_image, os.path.join(tftp, image))
     http = "http://%s:%d" % (SERVER_ADDRESS, HTTP_PORT)
     with open(os.path.join(www, "boot.ipxe"), "w") as script:
         script.write(BOOT_SCRIPT.format(http=http, name=name))
