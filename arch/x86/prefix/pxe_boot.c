@@ -44,7 +44,7 @@ ERROR_MESSAGE(ENODEV_UNDI_NIC, "The PXE ROM's UNDI gave no network device");
 ERROR_MESSAGE(EIO_INT18, "The BIOS returned from INT 18h (boot failure)");
 
 /** BIOS Boot Specification: boot failure, try the next device */
-#define KPXE_BOOT_FAILURE_VECTOR 0x18
+#define PXE_BOOT_FAILURE_VECTOR 0x18
 
 /**
  * Put the NIC the PXE ROM booted from first in the list autoboot walks
@@ -80,7 +80,7 @@ struct init_fn pxe_boot_order_fn __init_fn(INIT_LATE) = {
  *			the network is to be tried; else only if handing
  *			back failed)
  */
-static int kpxe_boot_check(void)
+static int pxe_boot_no_undi(void)
 {
 	struct realmode_regs regs;
 	int rc;
@@ -94,7 +94,7 @@ static int kpxe_boot_check(void)
 			    "back to the BIOS");
 		shutdown_run_all(0);
 		memset(&regs, 0, sizeof(regs));
-		bios_int(KPXE_BOOT_FAILURE_VECTOR, &regs);
+		bios_int(PXE_BOOT_FAILURE_VECTOR, &regs);
 		rc = -EIO_INT18;
 		error_print(rc, "ferry.kpxe");
 		return rc;
@@ -107,7 +107,7 @@ static int kpxe_boot_check(void)
 }
 
 /** Before the network (order 01): no UNDI device, no network boot */
-struct boot_method kpxe_boot_method __table_entry(BOOT_METHODS, 00) = {
+struct boot_method pxe_boot_no_undi_method __table_entry(BOOT_METHODS, 00) = {
 	.name = "kpxe-undi",
-	.boot = kpxe_boot_check,
+	.boot = pxe_boot_no_undi,
 };
