@@ -67,6 +67,15 @@ $(shell mkdir -p $(BUILD) && : >> $(BUILD)/embed-none && \
 	echo "$(EMBED_PATH)" > $(EMBED_STAMP); })
 EMBED_FLAGS = -DEMBED_PATH='"$(EMBED_PATH)"'
 
+# DHCP_USER_CLASS=...: likewise a stamp, so that changing it rebuilds
+# net/dhcp.c (the one file that uses it) on every platform
+USER_CLASS_STAMP := $(BUILD)/user-class.stamp
+$(shell { [ -f $(USER_CLASS_STAMP) ] && \
+	[ "$$(cat $(USER_CLASS_STAMP))" = '$(DHCP_USER_CLASS)' ] || \
+	echo '$(DHCP_USER_CLASS)' > $(USER_CLASS_STAMP); })
+$(foreach platform,host test pcbios fuzz,$(BUILD)/$(platform)/net/dhcp.o): \
+	$(USER_CLASS_STAMP)
+
 .PHONY: all
 all: bin/host/ferry bin/ferry.lkrn bin/ferry.iso bin/ferry.usb
 
@@ -76,6 +85,7 @@ include arch/host/host.mk
 include tests/fuzz/fuzz.mk
 -include arch/x86/pcbios.mk
 include arch/x86/media.mk
+-include tests/e2e/images.mk
 
 # ---- tests -----------------------------------------------------------------
 
@@ -84,7 +94,8 @@ deps:
 	@util/deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all bin/host/ferry-test $(FUZZ_TARGETS)
+	@$(MAKE) --no-print-directory all bin/host/ferry-test $(FUZZ_TARGETS) \
+		$(TEST_IMAGES)
 	@$(PYTHON) tests/run.py --all
 
 check:

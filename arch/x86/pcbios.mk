@@ -192,7 +192,7 @@ $(PCBIOS_BUILD)/%-prefix.bin: arch/x86/prefix/pxe.asm $(PCBIOS_BUILD)/%.fz \
 		$(PCBIOS_BUILD)/unpack.bin VERSION
 	$(call say,NASM,$@)
 	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,$*) \
-		-DPREFIX_TYPE=$(if $(filter kpxe,$*),2,1) -MD $(@:.bin=.d) \
+		-DPREFIX_TYPE=$(if $(filter kpxe kpxe-%,$*),2,1) -MD $(@:.bin=.d) \
 		-MP -o $@ $<
 
 bin/ferry.pxe bin/ferry.kpxe: bin/ferry.%: $(PCBIOS_BUILD)/%-prefix.bin \

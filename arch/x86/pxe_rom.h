@@ -11,5 +11,6 @@
 
 extern int pxe_rom_find(void);
 extern int pxe_rom_call(unsigned int opcode, void *params, size_t len);
+extern int pxe_rom_boot_mac(uint8_t *mac);
 
 #endif /* ARCH_X86_PXE_ROM_H */

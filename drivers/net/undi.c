@@ -60,6 +60,9 @@ struct undi_nic {
 	struct io_buffer *rx;
 	/** Its total length */
 	size_t rx_len;
+	/** An ISR PROCESS round was cut short (UNDI_ISR_MAX_CALLS) and
+	 * goes on with GET NEXT at the next poll */
+	int isr_pending;
 };
 
 /**
@@ -118,6 +121,7 @@ static void undi_close(struct net_device *netdev)
 	pxe_rom_call(PXENV_UNDI_CLOSE, &close, sizeof(close));
 	iob_free(nic->rx);
 	nic->rx = NULL;
+	nic->isr_pending = 0;
 }
 
 /**
@@ -206,21 +210,33 @@ static void undi_rx_piece(struct net_device *netdev,
 /**
  * Poll: collect received frames through UNDI ISR
  *
+ * A round is START, then PROCESS and GET NEXT until the ROM says DONE.
+ * A poll makes at most UNDI_ISR_MAX_CALLS calls; a round cut short goes
+ * on at the next poll with GET NEXT, not with a new START, since a ROM
+ * may keep the NIC's interrupt off (and answer START with "not ours")
+ * until a round has reached DONE (iPXE's UNDI does).
+ *
  * @v netdev		Network device
  */
 static void undi_poll(struct net_device *netdev)
 {
+	struct undi_nic *nic = netdev->priv;
 	struct s_PXENV_UNDI_ISR isr;
 	unsigned int calls;
 
 	memset(&isr, 0, sizeof(isr));
-	isr.FuncFlag = PXENV_UNDI_ISR_IN_START;
-	if (pxe_rom_call(PXENV_UNDI_ISR, &isr, sizeof(isr)) != 0 ||
-	    isr.FuncFlag != PXENV_UNDI_ISR_OUT_OURS)
-		return;
+	if (nic->isr_pending) {
+		isr.FuncFlag = PXENV_UNDI_ISR_IN_GET_NEXT;
+	} else {
+		isr.FuncFlag = PXENV_UNDI_ISR_IN_START;
+		if (pxe_rom_call(PXENV_UNDI_ISR, &isr, sizeof(isr)) != 0 ||
+		    isr.FuncFlag != PXENV_UNDI_ISR_OUT_OURS)
+			return;
+		memset(&isr, 0, sizeof(isr));
+		isr.FuncFlag = PXENV_UNDI_ISR_IN_PROCESS;
+	}
 
-	memset(&isr, 0, sizeof(isr));
-	isr.FuncFlag = PXENV_UNDI_ISR_IN_PROCESS;
+	nic->isr_pending = 0;
 	for (calls = 0; calls < UNDI_ISR_MAX_CALLS; calls++) {
 		if (pxe_rom_call(PXENV_UNDI_ISR, &isr, sizeof(isr)) != 0)
 			return;
@@ -231,6 +247,7 @@ static void undi_poll(struct net_device *netdev)
 		memset(&isr, 0, sizeof(isr));
 		isr.FuncFlag = PXENV_UNDI_ISR_IN_GET_NEXT;
 	}
+	nic->isr_pending = 1;
 }
 
 /** UNDI operations */
@@ -255,8 +272,11 @@ static void undi_probe(void)
 
 	if (!prefix_is(PREFIX_TYPE_KPXE))
 		return;
-	if ((rc = pxe_rom_find()) != 0)
-		goto err_find;
+	/* No PXE API at all: arch/x86/prefix/pxe_boot.c says so, in one
+	 * line, as it hands the boot back
+	 */
+	if (pxe_rom_find() != 0)
+		return;
 
 	/* The base code usually started and initialised UNDI already:
 	 * these then fail, and that is fine

@@ -10,6 +10,13 @@
  * its pointer to !PXE from version 2.1), else the INT 1Ah installation
  * check.  Every structure is checked (signature, length, checksum)
  * before it is believed.
+ *
+ * Of what the ROM already knows, Ferry takes the NIC it booted from
+ * (the client hardware address of its cached DHCPACK, read with GET
+ * CACHED INFO before a .pxe unloads the stack), so that autoboot tries
+ * that NIC first.  It does not take the cached DHCPACK as its own
+ * lease: Ferry's own DHCP is what lets a server's user-class rules see
+ * Ferry rather than the PXE ROM (docs/media.md).
  */
 
 #include <stddef.h>
@@ -23,6 +30,7 @@
 #include "arch/x86/pxe_rom.h"
 #include "arch/x86/realmode.h"
 #include "arch/x86/pxe/pxe_api.h"
+#include "net/netdevice.h"
 
 #define ENODEV_PXE ERROR_CODE(ERRCLASS_ENODEV, 1)
 ERROR_MESSAGE(ENODEV_PXE, "No PXE API found (no valid !PXE or PXENV+)");
@@ -30,6 +38,16 @@ ERROR_MESSAGE(ENODEV_PXE, "No PXE API found (no valid !PXE or PXENV+)");
 ERROR_MESSAGE(EIO_PXE, "PXE ROM call failed");
 #define E2BIG_PXE ERROR_CODE(ERRCLASS_E2BIG, 1)
 ERROR_MESSAGE(E2BIG_PXE, "PXE parameter block too large");
+#define ENOENT_CACHED ERROR_CODE(ERRCLASS_ENOENT, 1)
+ERROR_MESSAGE(ENOENT_CACHED, "PXE ROM has no usable cached DHCPACK");
+
+/** Offsets in a BOOTP/DHCP packet (RFC 2131): hardware type, address
+ * length, and the client hardware address */
+#define PXE_ROM_BOOTP_HTYPE 1
+#define PXE_ROM_BOOTP_HLEN 2
+#define PXE_ROM_BOOTP_CHADDR 28
+/** BOOTP hardware type: Ethernet */
+#define PXE_ROM_BOOTP_HTYPE_ETHERNET 1
 
 /** The PXE ROM's API entry */
 static struct {
@@ -39,6 +57,14 @@ static struct {
 	int ppxe;
 	/** Entry point */
 	struct segoff entry;
+	/** The stack was unloaded: no more calls */
+	int unloaded;
+	/** The boot NIC was looked for (boot_mac_rc holds the result) */
+	int boot_mac_looked;
+	/** Result of looking for the boot NIC */
+	int boot_mac_rc;
+	/** The boot NIC's MAC address */
+	uint8_t boot_mac[ETH_ALEN];
 } pxe_rom;
 
 /**
@@ -185,7 +211,7 @@ int pxe_rom_call(unsigned int opcode, void *params, size_t len)
 	} __packed args;
 	int rc;
 
-	if (!pxe_rom.found)
+	if (!pxe_rom.found || pxe_rom.unloaded)
 		return -ENODEV_PXE;
 	if (len > 256)
 		return -E2BIG_PXE;
@@ -213,6 +239,57 @@ int pxe_rom_call(unsigned int opcode, void *params, size_t len)
 }
 
 /**
+ * Find the NIC the PXE ROM booted from
+ *
+ * Reads the client hardware address of the ROM's cached DHCPACK (GET
+ * CACHED INFO, in the ROM's own buffer).  The answer is kept, so that it
+ * is still there once a .pxe has unloaded the stack.
+ *
+ * @v mac		MAC address to fill in
+ * @ret rc		Return status code
+ */
+int pxe_rom_boot_mac(uint8_t *mac)
+{
+	struct s_PXENV_GET_CACHED_INFO cached;
+	const uint8_t *packet;
+	uint32_t address;
+	int rc;
+
+	if (!pxe_rom.boot_mac_looked) {
+		pxe_rom.boot_mac_looked = 1;
+		memset(&cached, 0, sizeof(cached));
+		cached.PacketType = PXENV_PACKET_TYPE_DHCP_ACK;
+		rc = pxe_rom_find();
+		if (rc == 0)
+			rc = pxe_rom_call(PXENV_GET_CACHED_INFO, &cached,
+					  sizeof(cached));
+		address = (((uint32_t)cached.Buffer.segment << 4) +
+			   cached.Buffer.offset);
+		if (rc == 0 &&
+		    (!cached.Buffer.segment ||
+		     cached.BufferSize < (PXE_ROM_BOOTP_CHADDR + ETH_ALEN) ||
+		     (address + cached.BufferSize) > 0x100000))
+			rc = -ENOENT_CACHED;
+		if (rc == 0) {
+			packet = real_to_virt(cached.Buffer.segment,
+					      cached.Buffer.offset);
+			if (packet[PXE_ROM_BOOTP_HTYPE] !=
+				    PXE_ROM_BOOTP_HTYPE_ETHERNET ||
+			    packet[PXE_ROM_BOOTP_HLEN] != ETH_ALEN)
+				rc = -ENOENT_CACHED;
+			else
+				memcpy(pxe_rom.boot_mac,
+				       (packet + PXE_ROM_BOOTP_CHADDR),
+				       ETH_ALEN);
+		}
+		pxe_rom.boot_mac_rc = rc;
+	}
+	if (pxe_rom.boot_mac_rc == 0)
+		memcpy(mac, pxe_rom.boot_mac, ETH_ALEN);
+	return pxe_rom.boot_mac_rc;
+}
+
+/**
  * Unload the PXE ROM's stack (bin/ferry.pxe), before the native drivers
  * take the NIC
  */
@@ -220,6 +297,7 @@ static void pxe_rom_unload(void)
 {
 	struct s_PXENV_STATUS status;
 	struct s_PXENV_UNLOAD_STACK unload;
+	uint8_t boot_mac[ETH_ALEN];
 	int rc;
 
 	if (!prefix_is(PREFIX_TYPE_PXE))
@@ -228,6 +306,8 @@ static void pxe_rom_unload(void)
 		error_print(rc, "unloading the PXE stack");
 		return;
 	}
+	/* What the ROM knows is read now, or never */
+	pxe_rom_boot_mac(boot_mac);
 	memset(&status, 0, sizeof(status));
 	pxe_rom_call(PXENV_UNDI_SHUTDOWN, &status, sizeof(status));
 	memset(&unload, 0, sizeof(unload));
@@ -239,7 +319,8 @@ static void pxe_rom_unload(void)
 	}
 	memset(&status, 0, sizeof(status));
 	pxe_rom_call(PXENV_STOP_UNDI, &status, sizeof(status));
-	/* The stack is gone: there is no PXE ROM to return to */
+	/* The stack is gone: no more calls, no PXE ROM to return to */
+	pxe_rom.unloaded = 1;
 	prefix_info.flags |= PREFIX_FLAG_NO_CALLER;
 }
 
