@@ -73,11 +73,11 @@
 #define TCP_MSS_MAX                   65535U
 /** Longest an ACK is delayed */
 #define TCP_DELAYED_ACK_MS            40
-/** Data segments received before the ACK is sent at the end of the
- *  receive batch rather than by the delayed-ACK timer */
+/** Data segments received before the ACK is sent when their burst ends
+ *  rather than by the delayed-ACK timer */
 #define TCP_ACK_EVERY_SEGMENTS        2
-/** Data segments received before an ACK is sent within a batch, to keep
- *  the sender's clock going when a batch is long */
+/** Data segments received before an ACK is sent within a burst, to keep
+ *  the sender's clock going when a burst is long */
 #define TCP_ACK_BATCH_MAX_SEGMENTS    32
 /** Longest a connection attempt goes on */
 #define TCP_CONNECT_TIMEOUT_MS        15000
@@ -295,6 +295,8 @@ struct tcp_connection {
 	uint32_t rcv_fin_seq;
 	/** Data segments received since the last ACK sent */
 	unsigned int ack_pending;
+	/** Data segments received in the current main-loop step */
+	unsigned int ack_pending_step;
 	/** Data received ahead of a gap */
 	struct tcp_rx_queue rxq;
 	/** Duplicate data to report, if TCP_CONN_DSACK */
@@ -1720,11 +1722,11 @@ static void tcp_xmit(struct tcp_connection *tcp)
  * Send an ACK now if one is due (after tcp_xmit() had its chance to
  * carry it)
  *
- * In-order data is acknowledged once the whole receive batch has been
- * processed (tcp_ack_batch_step()), not every second segment: each ACK
- * is a frame the NIC must send, and one ACK for a batch of segments
- * tells the sender the same.  Anything unusual (out of order, a window
- * update, a FIN) is acknowledged at once.
+ * In-order data is acknowledged once its burst has ended
+ * (tcp_ack_batch_step()), not every second segment: each ACK is a frame
+ * the NIC must send, and one ACK for a burst of segments tells the
+ * sender the same.  Anything unusual (out of order, a window update, a
+ * FIN) is acknowledged at once.
  *
  * @v tcp		Connection
  */
@@ -1741,8 +1743,15 @@ static void tcp_ack_if_due(struct tcp_connection *tcp)
 }
 
 /**
- * Acknowledge what the last receive batch brought (the main loop's step
- * after the network devices were polled)
+ * Acknowledge data once its burst has ended (the main loop's step after
+ * the network devices were polled)
+ *
+ * While every poll brings more segments of a connection, the sender is
+ * still sending and its window is open: an ACK now would tell it little
+ * and cost a transmitted frame.  The first step whose poll brings none
+ * ends the burst, and the ACK covers all of it (a burst longer than
+ * TCP_ACK_BATCH_MAX_SEGMENTS is acknowledged from tcp_ack_if_due() on
+ * the way).  These are stretch ACKs, as iPXE and Linux with GRO send.
  *
  * @v process		Process
  */
@@ -1751,6 +1760,10 @@ static void tcp_ack_batch_step(struct process *process)
 	struct tcp_connection *tcp;
 
 	list_for_each_entry (tcp, &tcp_connections, list) {
+		if (tcp->ack_pending_step) {
+			tcp->ack_pending_step = 0;
+			continue;
+		}
 		if (tcp->ack_pending >= TCP_ACK_EVERY_SEGMENTS &&
 		    tcp_state_synchronized(tcp->state))
 			tcp_send_ack(tcp);
@@ -2567,6 +2580,7 @@ static void tcp_rx_synchronized(struct tcp_connection *tcp,
 		}
 		if (seg->seq == tcp->rcv_nxt) {
 			tcp->ack_pending++;
+			tcp->ack_pending_step++;
 			tcp_rx_deliver(tcp, iob);
 		} else {
 			tcp_stats.rx_out_of_order++;
