@@ -505,10 +505,15 @@ static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 	}
 	if (last < 0)
 		return last;
-	memmove(&tftp->ahead[0], &tftp->ahead[1],
-		(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
-	tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
-	/* (the slot shift above keeps "distance 1" in ahead[0]) */
+	/* The next block is missing: shift so that ahead[0] is "distance
+	 * 1" again.  After the last block nothing may shift: the blocks
+	 * kept past the end are freed when the transfer finishes.
+	 */
+	if (!last) {
+		memmove(&tftp->ahead[0], &tftp->ahead[1],
+			(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
+		tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
+	}
 	for (i = 0; i < TFTP_WINDOWSIZE && !last; i++) {
 		if (tftp->ahead[i])
 			break;
