@@ -15,6 +15,10 @@ servers in the namespace:
   stall-body       headers and 1000 bytes of the body, then silence
   truncated        a Content-Length larger than what is sent before
                    the server closes
+  tftp-stall       a TFTP server that sends the first block and then
+                   nothing (tests/lib/stall_server.py --tftp): Ferry
+                   must repeat its ACK, then give up, and the block it
+                   has must not become an image
 
 A second VM, on a tap with no DHCP server behind it, runs "dhcp" until
 it gives up, with the default timeout and with "dhcp-timeout" set.
@@ -41,6 +45,8 @@ GOOD_NAME = "boot.example.test"
 UNKNOWN_NAME = "nosuch.example.test"
 #: Port of the server that never answers
 STALL_PORT = 8081
+#: Port of the TFTP server that stops after one block
+TFTP_STALL_PORT = 6969
 #: Port nothing listens on
 CLOSED_PORT = 9
 #: Size of the file the good fetch gets
@@ -51,6 +57,12 @@ MEDIUM_SIZE = 1 << 20
 QUICK_LIMIT_S = 30
 #: Seconds a stall may take: Ferry's HTTP idle timeout is 30 s
 STALL_LIMIT_S = 75
+#: Seconds a TFTP stall may take: Ferry retries 7 times, backing off
+#: from 1 s to 8 s, about 47 s in all
+TFTP_STALL_LIMIT_S = 90
+#: ACKs of the first block the stalled TFTP server must see at least
+#: (the first, and Ferry's retransmissions)
+TFTP_STALL_ACKS = 4
 #: The MAC address QEMU gives the first NIC
 MAC = "52:54:00:12:34:56"
 
@@ -91,6 +103,9 @@ CASES = [
          least_s=20),
     Case("truncated", "http://%s/truncate/medium.bin" % SERVER,
          ("net/http.c", "EIO_HTTP_TRUNCATED")),
+    Case("tftp-stall", "tftp://%s:%d/stall.bin" % (SERVER, TFTP_STALL_PORT),
+         ("net/tftp.c", "ETIMEDOUT_TFTP"), limit_s=TFTP_STALL_LIMIT_S,
+         least_s=30),
 ]
 
 
@@ -201,6 +216,10 @@ def net_errors_downloads(ctx):
                   os.path.join(ROOT, "tests", "lib", "stall_server.py"),
                   SERVER, str(STALL_PORT), "--lifetime", "500"],
                  "%s-stall.log" % ctx.name)
+        ns.start([sys.executable,
+                  os.path.join(ROOT, "tests", "lib", "stall_server.py"),
+                  SERVER, str(TFTP_STALL_PORT), "--tftp", "--lifetime",
+                  "500"], "%s-tftp-stall.log" % ctx.name)
         time.sleep(1)
         vm = boot_on_tap(ctx, ns)
         lines = run_command(vm, "dhcp net0", timeout=90)
@@ -234,6 +253,15 @@ def net_errors_downloads(ctx):
                     problem = "imgstat afterwards shows %r" % images
             if problem:
                 failures.append("%s: %s" % (case.name, problem))
+
+        # The stalled TFTP transfer was retried before it was given up
+        with open(os.path.join(ctx.log_dir, "%s-tftp-stall.log"
+                               % ctx.name)) as log:
+            acks = log.read().count("ACK 1\n")
+        if acks < TFTP_STALL_ACKS:
+            failures.append("tftp-stall: the server saw %d ACKs of block "
+                            "1, expected at least %d"
+                            % (acks, TFTP_STALL_ACKS))
 
         # Nothing printed late, after a prompt: the console is quiet
         lines = run_command(vm, "echo still-here")
