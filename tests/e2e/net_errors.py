@@ -33,6 +33,7 @@ import re
 import sys
 import time
 
+from lib.console import ExpectTimeout
 from lib.registry import test, check, ROOT
 from lib.ferry import boot_to_prompt, run_command
 from lib.netns import Netns, dnsmasq
@@ -194,7 +195,8 @@ def boot_on_tap(ctx, ns):
 @test("net-errors-downloads", timeout_s=600)
 def net_errors_downloads(ctx):
     """A 404 (HTTP and TFTP), a refused connection, an unknown host, two
-    stalls and a truncated body: one error line each, then a prompt."""
+    HTTP stalls, a truncated body and a TFTP stall: one error line each,
+    then a prompt, in bounded time, and no image left."""
     errors = documented_errors()
     www = os.path.join(ctx.tmpdir, "www")
     write_file(os.path.join(www, "small.bin"), SMALL_SIZE)
@@ -202,6 +204,7 @@ def net_errors_downloads(ctx):
     tftp_root = os.path.join(ctx.tmpdir, "tftp")
     os.makedirs(tftp_root)
     failures = []
+    hung = False
     with Netns(ctx) as ns:
         ns.add_tap("ftap0", SERVER + "/24")
         dnsmasq(ns, "ftap0", tftp_dir=tftp_root,
@@ -239,9 +242,15 @@ def net_errors_downloads(ctx):
         for case in CASES:
             expected = expected_line(errors, case.error, case.uri)
             progress = r"%s\.\.\. .*/s" % re.escape(case.uri)
-            lines, seconds = timed_command(
-                vm, "imgfetch --name %s %s" % (case.name, case.uri),
-                case.limit_s + 30)
+            try:
+                lines, seconds = timed_command(
+                    vm, "imgfetch --name %s %s" % (case.name, case.uri),
+                    case.limit_s + 30)
+            except ExpectTimeout:
+                failures.append("%s: no prompt within %d s"
+                                % (case.name, case.limit_s + 30))
+                hung = True
+                break
             ctx.note("%s: %.1f s, %r" % (case.name, seconds, lines))
             problem = check_one_error(lines, expected, progress)
             if not problem and not case.least_s <= seconds <= case.limit_s:
@@ -254,6 +263,9 @@ def net_errors_downloads(ctx):
             if problem:
                 failures.append("%s: %s" % (case.name, problem))
 
+        # A hung Ferry is reported with the case it hung in
+        check(not hung, "; ".join(failures))
+
         # The stalled TFTP transfer was retried before it was given up
         with open(os.path.join(ctx.log_dir, "%s-tftp-stall.log"
                                % ctx.name)) as log:
@@ -265,8 +277,8 @@ def net_errors_downloads(ctx):
 
         # Nothing printed late, after a prompt: the console is quiet
         lines = run_command(vm, "echo still-here")
-        check(lines == ["still-here"],
-              "output after the cases: %r" % lines)
+        if lines != ["still-here"]:
+            failures.append("output after the cases: %r" % lines)
         vm.send("poweroff\r")
         vm.wait_exit(timeout=20)
     check(not failures, "; ".join(failures))
