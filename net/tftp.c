@@ -550,7 +550,13 @@ static int tftp_rx_error(struct tftp_request *tftp, const uint8_t *data,
 	code = ((data[0] << 8) | data[1]);
 	switch (code) {
 	case TFTP_ERR_OPTIONS:
-		if (tftp->use_options && !tftp->blocks) {
+		/* Only a server that has not accepted options (with an
+		 * OACK) may refuse them: after an OACK, blocks of the
+		 * options' size may be kept ahead already, and a restart
+		 * would deliver them into the plain transfer.
+		 */
+		if (tftp->use_options && !tftp->oack_received &&
+		    !tftp->blocks) {
 			/* Ask again, plainly, from the well-known port */
 			tftp->use_options = 0;
 			tftp->tid_known = 0;
