@@ -533,10 +533,15 @@ static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 	}
 	if (last < 0)
 		return last;
-	memmove(&tftp->ahead[0], &tftp->ahead[1],
-		(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
-	tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
-	/* (the slot shift above keeps "distance 1" in ahead[0]) */
+	/* The next block is missing: shift so that ahead[0] is "distance
+	 * 1" again.  After the last block nothing may shift: the blocks
+	 * kept past the end are freed when the transfer finishes.
+	 */
+	if (!last) {
+		memmove(&tftp->ahead[0], &tftp->ahead[1],
+			(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
+		tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
+	}
 	for (i = 0; i < TFTP_WINDOWSIZE && !last; i++) {
 		if (tftp->ahead[i])
 			break;
@@ -573,7 +578,13 @@ static int tftp_rx_error(struct tftp_request *tftp, const uint8_t *data,
 	code = ((data[0] << 8) | data[1]);
 	switch (code) {
 	case TFTP_ERR_OPTIONS:
-		if (tftp->use_options && !tftp->blocks) {
+		/* Only a server that has not accepted options (with an
+		 * OACK) may refuse them: after an OACK, blocks of the
+		 * options' size may be kept ahead already, and a restart
+		 * would deliver them into the plain transfer.
+		 */
+		if (tftp->use_options && !tftp->oack_received &&
+		    !tftp->blocks) {
 			/* Ask again, plainly, from the well-known port */
 			tftp->use_options = 0;
 			tftp->tid_known = 0;

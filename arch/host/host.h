@@ -18,6 +18,7 @@
 #include "core/console.h"
 
 extern struct console_driver host_console;
+extern unsigned long long host_clock_skew_ms;
 
 extern void host_memory_init(void);
 extern void host_console_init(void);

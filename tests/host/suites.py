@@ -76,13 +76,27 @@ def host_net_http(ctx):
 
 
 def run_fuzzer(ctx, name, runs, extra=()):
-    """Run a fuzz target for a fixed number of inputs.
+    """Run a fuzz target for a fixed number of inputs, after the inputs
+    that once found bugs in it (tests/fuzz/regress/<name>/, if any).
 
     @v name     Target name (bin/host/<name>-fuzz)
     @v runs     Number of inputs
     @v extra    Further libFuzzer options
     """
     binary = ctx.image("bin/host/%s-fuzz" % name)
+    regress_dir = os.path.join(ROOT, "tests", "fuzz", "regress", name)
+    if os.path.isdir(regress_dir):
+        inputs = sorted(os.path.join(regress_dir, entry)
+                        for entry in os.listdir(regress_dir))
+        ctx.note("regression inputs: %s" % " ".join(inputs))
+        result = subprocess.run([binary] + inputs, cwd=ctx.tmpdir,
+                                stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, timeout=60)
+        ctx.log.write(result.stdout.decode(errors="replace"))
+        check(result.returncode == 0,
+              "%s failed on a regression input (exit status %d)"
+              % (binary, result.returncode))
     run_program(ctx, [binary, "-runs=%d" % runs, "-seed=1", "-timeout=10"]
                 + list(extra), 280)
 
@@ -137,3 +151,10 @@ def fuzz_net_input(ctx):
     """Ethernet, ARP, IPv4, ICMP, UDP and TCP input, and HTTP response
     parsing (headers, chunked bodies, challenges) under libFuzzer."""
     run_fuzzer(ctx, "net-input", 50000, ["-max_len=4096"])
+
+
+@test("fuzz-tftp", suite="host", timeout_s=300)
+def fuzz_tftp(ctx):
+    """The TFTP client in an open transfer under libFuzzer: OACKs, DATA
+    with any block number and size, ERRORs, time passing, cancels."""
+    run_fuzzer(ctx, "tftp", 60000, ["-max_len=4096"])
