@@ -793,6 +793,26 @@ int setting_fetch_uint(struct settings *settings, struct setting *setting,
 }
 
 /**
+ * Read a tuning number: a setting that may be unset, with a default and
+ * a ceiling
+ *
+ * @v setting		Setting (looked up from the root)
+ * @v fallback		Value when unset, unreadable or zero
+ * @v max		Largest value returned
+ * @ret value		Value
+ */
+unsigned long setting_uint_bounded(const struct setting *setting,
+				   unsigned long fallback, unsigned long max)
+{
+	struct setting copy = *setting;
+	unsigned long value;
+
+	if (setting_fetch_uint(NULL, &copy, &value) < 0 || !value)
+		value = fallback;
+	return ((value > max) ? max : value);
+}
+
+/**
  * Delete one value
  *
  * @v settings		Block, or NULL for the root

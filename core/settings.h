@@ -246,6 +246,9 @@ extern int setting_fetch_ipv4(struct settings *settings,
 			      struct setting *setting, struct in_addr *inp);
 extern int setting_fetch_uint(struct settings *settings,
 			      struct setting *setting, unsigned long *value);
+extern unsigned long setting_uint_bounded(const struct setting *setting,
+					  unsigned long fallback,
+					  unsigned long max);
 extern int setting_clear(struct settings *settings,
 			 const struct setting *setting);
 extern int setting_parse_name(const char *name, struct settings **settings,

@@ -1074,14 +1074,11 @@ static void dhcp_free(struct refcnt *refcnt)
  */
 static unsigned long dhcp_discover_total(void)
 {
-	struct setting setting = dhcp_timeout_setting;
 	unsigned long seconds;
 
-	if (setting_fetch_uint(NULL, &setting, &seconds) < 0 || !seconds)
-		return DHCP_DISCOVER_TOTAL_MS;
-	if (seconds > DHCP_TIMEOUT_MAX_S)
-		seconds = DHCP_TIMEOUT_MAX_S;
-	return (seconds * 1000);
+	seconds = setting_uint_bounded(&dhcp_timeout_setting, 0,
+				       DHCP_TIMEOUT_MAX_S);
+	return (seconds ? (seconds * 1000) : DHCP_DISCOVER_TOTAL_MS);
 }
 
 /**

@@ -255,14 +255,8 @@ const struct setting tftp_windowsize_setting __setting(SETTING_MISC) = {
  */
 static unsigned int tftp_windowsize_wanted(void)
 {
-	struct setting setting = tftp_windowsize_setting;
-	unsigned long blocks;
-
-	if (setting_fetch_uint(NULL, &setting, &blocks) < 0 || !blocks)
-		return TFTP_WINDOWSIZE;
-	if (blocks > TFTP_WINDOWSIZE)
-		return TFTP_WINDOWSIZE;
-	return blocks;
+	return setting_uint_bounded(&tftp_windowsize_setting, TFTP_WINDOWSIZE,
+				    TFTP_WINDOWSIZE);
 }
 
 /**
