@@ -95,11 +95,13 @@ deps:
 
 test: deps
 	@$(MAKE) --no-print-directory all bin/host/ferry-test $(FUZZ_TARGETS) \
+		bin/host/x86-string-ops-test \
 		$(TEST_IMAGES)
 	@$(PYTHON) tests/run.py --all
 
 check:
-	@$(MAKE) --no-print-directory all bin/host/ferry-test
+	@$(MAKE) --no-print-directory all bin/host/ferry-test \
+		bin/host/x86-string-ops-test
 	@$(PYTHON) tests/run.py --quick
 
 demo: deps

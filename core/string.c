@@ -9,8 +9,8 @@
 #include "core/malloc.h"
 
 /* The header routes these through compiler builtins; define the real ones.
- * memcpy() and memset() are weak: a platform may link faster versions
- * (arch/x86/string_ops.asm).
+ * memcpy(), memmove() and memset() are weak: a platform may link faster
+ * versions (arch/x86/string_ops.asm).
  */
 #undef memcpy
 #undef memset
@@ -57,7 +57,8 @@ __attribute__((weak)) void *memcpy(void *dest, const void *src, size_t len)
  * @v len		Length
  * @ret dest		Destination
  */
-void *memmove(void *dest, const void *src, size_t len)
+__attribute__((weak)) void *memmove(void *dest, const void *src,
+				     size_t len)
 {
 	uint8_t *d = dest;
 	const uint8_t *s = src;

@@ -120,8 +120,11 @@ struct tftp_request {
 	/** An ACK for a gap was sent and no progress made since */
 	int gap_acked;
 	/** Blocks that arrived early, by distance past the next expected
-	 * one (ahead[0] is the block after next); NULL where missing */
+	 * one, each in the slot of its block number modulo the array's
+	 * size (tftp_ahead_slot()); NULL where missing */
 	struct io_buffer *ahead[TFTP_WINDOWSIZE];
+	/** Blocks held in ahead[] */
+	unsigned int ahead_count;
 	/** Timer asking for a resend when a gap stays open */
 	struct timer gap_timer;
 	/** Retransmissions since the last progress */
@@ -165,6 +168,7 @@ static void tftp_finish(struct tftp_request *tftp, int rc)
 		iob_free(tftp->ahead[i]);
 		tftp->ahead[i] = NULL;
 	}
+	tftp->ahead_count = 0;
 	xfer_close(&tftp->socket, rc);
 	xfer_close(&tftp->xfer, rc);
 }
@@ -468,6 +472,24 @@ static int tftp_deliver_next(struct tftp_request *tftp, struct io_buffer *iob)
 }
 
 /**
+ * Find the slot of a block kept ahead of the next one expected
+ *
+ * Slots are indexed by block number modulo the array's size, so that
+ * delivering a block moves nothing: the TFTP_WINDOWSIZE blocks from the
+ * next expected one on each have a slot of their own.
+ *
+ * @v tftp		Request
+ * @v distance		Distance past the next block expected (below
+ *			TFTP_WINDOWSIZE)
+ * @ret slot		Slot
+ */
+static struct io_buffer **tftp_ahead_slot(struct tftp_request *tftp,
+					  unsigned int distance)
+{
+	return &tftp->ahead[(tftp->blocks + 1 + distance) % TFTP_WINDOWSIZE];
+}
+
+/**
  * Take a data block
  *
  * Blocks arriving early (after a gap) are kept, up to a window's worth;
@@ -484,8 +506,8 @@ static int tftp_deliver_next(struct tftp_request *tftp, struct io_buffer *iob)
 static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 			struct io_buffer *iob)
 {
+	struct io_buffer **slot;
 	uint16_t distance;
-	unsigned int i;
 	int last;
 	int rc;
 
@@ -502,10 +524,10 @@ static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 	/* Early: keep it (once) if it is within the window */
 	distance = (uint16_t)(block - (uint16_t)(tftp->blocks + 1));
 	if (distance != 0) {
-		if (distance <= TFTP_WINDOWSIZE &&
-		    distance < tftp->windowsize &&
-		    !tftp->ahead[distance - 1]) {
-			tftp->ahead[distance - 1] = iob;
+		slot = tftp_ahead_slot(tftp, distance);
+		if (distance < tftp->windowsize && !*slot) {
+			*slot = iob;
+			tftp->ahead_count++;
 			if (!timer_running(&tftp->gap_timer) && !tftp->gap_acked)
 				timer_start(&tftp->gap_timer, TFTP_GAP_WAIT_MS);
 		} else {
@@ -514,32 +536,22 @@ static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 		return 0;
 	}
 
-	/* In order: deliver it and whatever it unblocks */
+	/* In order: deliver it and whatever it unblocks.  (After the last
+	 * block, blocks kept past the end are freed when the transfer
+	 * finishes.)
+	 */
 	timer_stop(&tftp->gap_timer);
 	tftp->gap_acked = 0;
 	last = tftp_deliver_next(tftp, iob);
-	while (last == 0 && tftp->ahead[0]) {
-		iob = tftp->ahead[0];
-		memmove(&tftp->ahead[0], &tftp->ahead[1],
-			(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
-		tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
+	while (last == 0 && tftp->ahead_count &&
+	       *(slot = tftp_ahead_slot(tftp, 0))) {
+		iob = *slot;
+		*slot = NULL;
+		tftp->ahead_count--;
 		last = tftp_deliver_next(tftp, iob);
 	}
 	if (last < 0)
 		return last;
-	/* The next block is missing: shift so that ahead[0] is "distance
-	 * 1" again.  After the last block nothing may shift: the blocks
-	 * kept past the end are freed when the transfer finishes.
-	 */
-	if (!last) {
-		memmove(&tftp->ahead[0], &tftp->ahead[1],
-			(sizeof(tftp->ahead[0]) * (TFTP_WINDOWSIZE - 1)));
-		tftp->ahead[TFTP_WINDOWSIZE - 1] = NULL;
-	}
-	for (i = 0; i < TFTP_WINDOWSIZE && !last; i++) {
-		if (tftp->ahead[i])
-			break;
-	}
 	tftp_progress(tftp);
 	if (last || tftp->unacked >= tftp->windowsize) {
 		rc = tftp_send_ack(tftp);
@@ -548,7 +560,7 @@ static int tftp_rx_data(struct tftp_request *tftp, uint16_t block,
 	}
 	if (last)
 		tftp_finish(tftp, 0);
-	else if (i < TFTP_WINDOWSIZE)
+	else if (tftp->ahead_count)
 		timer_start(&tftp->gap_timer, TFTP_GAP_WAIT_MS);
 	return 0;
 }

@@ -258,3 +258,15 @@ all: $(PCBIOS_ROM_FILES)
 	$(PCBIOS_BUILD)/lkrn-setup.d $(PCBIOS_BUILD)/kpxe-prefix.d \
 	$(PCBIOS_BUILD)/pxe-prefix.d $(PCBIOS_PACKED_OBJS:.o=.d) \
 	$(wildcard $(PCBIOS_BUILD)/rom-*.d)
+
+# A 32-bit Linux program that checks arch/x86/string_ops.asm against
+# byte-at-a-time references (tests/host/suites.py runs it)
+bin/host/x86-string-ops-test: tests/host/x86_string_ops_test.c \
+		arch/x86/string_ops.asm
+	@mkdir -p $(@D) $(BUILD)/host
+	$(call say,LD,$@)
+	$(Q)$(NASM) -f elf32 -o $(BUILD)/host/x86_string_ops.o \
+		arch/x86/string_ops.asm
+	$(Q)$(CC) -m32 -O1 -fno-builtin -Wall -Wextra -Werror -z noexecstack \
+		-o $@ tests/host/x86_string_ops_test.c \
+		$(BUILD)/host/x86_string_ops.o

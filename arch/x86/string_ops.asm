@@ -1,4 +1,4 @@
-; memcpy() and memset() for the x86 BIOS platform
+; memcpy(), memmove() and memset() for the x86 BIOS platform
 ;
 ; The portable versions in core/string.c are written in C and marked weak;
 ; these replace them in BIOS images.  Under emulation (QEMU's TCG) every
@@ -8,7 +8,7 @@
 ; -mstringop-strategy=libcall, so GCC calls these instead of inlining
 ; "rep movsb" loops of its own for copies of unknown length.
 ;
-; Both follow the i386 System V calling convention (cdecl): arguments on
+; All three follow the i386 System V calling convention (cdecl): arguments on
 ; the stack, eax/ecx/edx free, ebx/esi/edi/ebp preserved.
 
 	bits	32
@@ -36,6 +36,42 @@ memcpy:
 	rep movsb
 	pop	edi
 	pop	esi
+	ret
+
+	section	.text.memmove progbits alloc exec nowrite align=16
+
+; void *memmove(void *dest, const void *src, size_t len)
+;
+; Copies len bytes from src to dest, which may overlap, and returns dest.
+; Forwards (as memcpy) unless dest lies inside the source; then backwards,
+; four bytes at a time from the end, then the odd bytes at the start.  (No
+; "std": an interrupt handler could then run with the direction flag set.)
+	global	memmove
+memmove:
+	mov	eax, [esp + 4]		; dest
+	mov	edx, [esp + 8]		; src
+	mov	ecx, eax
+	sub	ecx, edx		; dest - src (unsigned)
+	cmp	ecx, [esp + 12]
+	jae	memcpy			; dest < src, or beyond the source
+	push	ebx
+	mov	ecx, [esp + 16]		; len
+.words:
+	cmp	ecx, 4
+	jb	.bytes
+	sub	ecx, 4
+	mov	ebx, [edx + ecx]
+	mov	[eax + ecx], ebx
+	jmp	.words
+.bytes:
+	test	ecx, ecx
+	jz	.done
+	dec	ecx
+	mov	bl, [edx + ecx]
+	mov	[eax + ecx], bl
+	jmp	.bytes
+.done:
+	pop	ebx
 	ret
 
 	section	.text.memset progbits alloc exec nowrite align=16

@@ -44,6 +44,16 @@ def run_program(ctx, argv, timeout_s):
           "%s reported nothing" % argv[0])
 
 
+@test("x86-string-ops", suite="host", quick=True, timeout_s=60)
+def x86_string_ops(ctx):
+    """arch/x86/string_ops.asm (memcpy, memmove, memset) in a 32-bit
+    program: every length to 80 at every alignment, overlaps both ways."""
+    binary = "bin/host/x86-string-ops-test"
+    check(os.path.exists(os.path.join(ROOT, binary)),
+          "%s is not built (make %s, or make test)" % (binary, binary))
+    run_program(ctx, [binary], 30)
+
+
 @test("host-net-ipv4", suite="host", timeout_s=120)
 def host_net_ipv4(ctx):
     """IPv4, ARP, ICMP and routes through a TAP device in a namespace."""

@@ -1,0 +1,168 @@
+/** @file
+ *
+ * A check of arch/x86/string_ops.asm, linked into a 32-bit Linux
+ * program (tests/host/suites.py builds it with gcc -m32 and nasm)
+ *
+ * Every length up to 80 bytes at every alignment of both sides, and
+ * overlapping moves both ways, against byte-at-a-time references.
+ * Prints one PASS or FAIL line per routine.
+ */
+
+#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The routines under test (the harness is built with -fno-builtin) */
+void *memcpy(void *dest, const void *src, size_t len);
+void *memmove(void *dest, const void *src, size_t len);
+void *memset(void *dest, int character, size_t len);
+
+/** Largest length tried */
+#define MAX_LEN 80
+/** Alignments tried on each side */
+#define ALIGNMENTS 8
+/** Size of the test buffers: room for guards on both sides */
+#define BUF_LEN (MAX_LEN + 2 * ALIGNMENTS + 32)
+
+/**
+ * Fill a buffer with a pattern that differs at every position
+ *
+ * @v buf		Buffer
+ * @v len		Length
+ * @v seed		Pattern seed
+ */
+static void fill(uint8_t *buf, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (uint8_t)(i * 37 + seed * 11 + 1);
+}
+
+/**
+ * Compare two buffers
+ *
+ * @v a			First
+ * @v b			Second
+ * @v len		Length
+ * @ret same		Buffers are equal
+ */
+static int same(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (a[i] != b[i])
+			return 0;
+	}
+	return 1;
+}
+
+/**
+ * Move bytes one at a time, as memmove must behave
+ *
+ * @v buf		Buffer holding both regions
+ * @v dest		Destination offset
+ * @v src		Source offset
+ * @v len		Length
+ */
+static void reference_move(uint8_t *buf, size_t dest, size_t src, size_t len)
+{
+	uint8_t copy[BUF_LEN];
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		copy[i] = buf[src + i];
+	for (i = 0; i < len; i++)
+		buf[dest + i] = copy[i];
+}
+
+/**
+ * Check memcpy() and memset() between separate buffers
+ *
+ * @ret failures	Number of failed cases
+ */
+static unsigned int check_copy_and_fill(void)
+{
+	static uint8_t src[BUF_LEN], dest[BUF_LEN], expect[BUF_LEN];
+	unsigned int failures = 0;
+	size_t len, da, sa, i;
+
+	for (len = 0; len <= MAX_LEN; len++) {
+		for (da = 0; da < ALIGNMENTS; da++) {
+			for (sa = 0; sa < ALIGNMENTS; sa++) {
+				fill(src, BUF_LEN, 1);
+				fill(dest, BUF_LEN, 2);
+				fill(expect, BUF_LEN, 2);
+				for (i = 0; i < len; i++)
+					expect[16 + da + i] = src[16 + sa + i];
+				if (memcpy(&dest[16 + da], &src[16 + sa], len) !=
+					    &dest[16 + da] ||
+				    !same(dest, expect, BUF_LEN)) {
+					printf("memcpy len %zu dest+%zu src+%zu "
+					       "wrong\n", len, da, sa);
+					failures++;
+				}
+			}
+			fill(dest, BUF_LEN, 3);
+			fill(expect, BUF_LEN, 3);
+			for (i = 0; i < len; i++)
+				expect[16 + da + i] = 0xa5;
+			if (memset(&dest[16 + da], 0x1a5, len) !=
+				    &dest[16 + da] ||
+			    !same(dest, expect, BUF_LEN)) {
+				printf("memset len %zu dest+%zu wrong\n", len,
+				       da);
+				failures++;
+			}
+		}
+	}
+	return failures;
+}
+
+/**
+ * Check memmove() within one buffer, overlapping both ways
+ *
+ * @ret failures	Number of failed cases
+ */
+static unsigned int check_move(void)
+{
+	static uint8_t buf[BUF_LEN], expect[BUF_LEN];
+	unsigned int failures = 0;
+	size_t len, dest, src;
+
+	for (len = 0; len <= MAX_LEN; len++) {
+		for (dest = 0; dest < 2 * ALIGNMENTS; dest++) {
+			for (src = 0; src < 2 * ALIGNMENTS; src++) {
+				fill(buf, BUF_LEN, 4);
+				fill(expect, BUF_LEN, 4);
+				reference_move(expect, 8 + dest, 8 + src, len);
+				if (memmove(&buf[8 + dest], &buf[8 + src],
+					    len) != &buf[8 + dest] ||
+				    !same(buf, expect, BUF_LEN)) {
+					printf("memmove len %zu dest %zu src "
+					       "%zu wrong\n", len, dest, src);
+					failures++;
+				}
+			}
+		}
+	}
+	return failures;
+}
+
+/**
+ * Run both checks
+ *
+ * @ret status		0 when every case passed
+ */
+int main(void)
+{
+	unsigned int copy_failures = check_copy_and_fill();
+	unsigned int move_failures = check_move();
+
+	printf("%s x86 memcpy/memset (%u wrong)\n",
+	       (copy_failures ? "FAIL" : "PASS"), copy_failures);
+	printf("%s x86 memmove (%u wrong)\n",
+	       (move_failures ? "FAIL" : "PASS"), move_failures);
+	return ((copy_failures || move_failures) ? 1 : 0);
+}
