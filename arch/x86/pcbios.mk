@@ -129,7 +129,7 @@ $(FERRYZ): util/ferryz.c arch/x86/prefix/unpack.c arch/x86/prefix/unpack_cm.c \
 # The prefixes' decompressors: position-independent 32-bit code with no
 # data and no relocations, carried as flat binaries.  unpack.bin (LZ77)
 # for the PXE images; unpack_cm.bin (context mixing: smaller output,
-# slower, a 17 MiB workspace) for option ROMs, which must fit in 64 KiB.
+# slower, a 20 MiB workspace) for option ROMs, which must fit in 64 KiB.
 PCBIOS_UNPACKERS := unpack unpack_cm
 $(PCBIOS_UNPACKERS:%=$(PCBIOS_BUILD)/%.o): $(PCBIOS_BUILD)/%.o: \
 		arch/x86/prefix/%.c arch/x86/prefix/unpack.h
@@ -151,18 +151,25 @@ $(PCBIOS_UNPACKERS:%=$(PCBIOS_BUILD)/%.bin): $(PCBIOS_BUILD)/%.bin: \
 		$(PCBIOS_BUILD)/%.o
 	$(Q)objcopy -O binary -j .text $< $@
 
-# The workspace each decompressor needs (unpack.h)
-PCBIOS_UNPACK_WORK = 0x2000
-PCBIOS_UNPACK_CM_WORK = (17 << 20)
+# The workspace each decompressor needs, from unpack.h
+PCBIOS_UNPACK_WORK := $(shell sed -n 's/^\#define FZ_WORK_SIZE //p' \
+	arch/x86/prefix/unpack.h)
+PCBIOS_UNPACK_CM_WORK := $(shell sed -n 's/^\#define CM_WORK_SIZE //p' \
+	arch/x86/prefix/unpack.h)
 
-# pcbios_image(name, sources, ferryz options): build/pcbios/<name>.elf,
-# .body (with its relocations, as for the lkrn) and .fz (packed)
+# pcbios_image(name, sources, ferryz options, C object folder):
+# build/pcbios/<name>.elf, .body (with its relocations, as for the lkrn)
+# and .fz (packed)
+# pcbios_image_objs(sources, C object folder): the objects of an image
+pcbios_image_objs = $(patsubst %,$(2)/%.o,$(basename $(filter %.c,$(1)))) \
+	$(patsubst %,$(PCBIOS_BUILD)/%.o,$(basename $(filter-out %.c,$(1))))
+
 define pcbios_image
-$$(PCBIOS_BUILD)/$(1).elf: $$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2))) \
+$$(PCBIOS_BUILD)/$(1).elf: $$(call pcbios_image_objs,$(2),$(4)) \
 		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk
 	$$(call say,LD,$$@)
 	$$(Q)$$(LD) $$(PCBIOS_LDFLAGS) -o $$@ \
-		$$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2))) \
+		$$(call pcbios_image_objs,$(2),$(4)) \
 		$$(PCBIOS_BUILD)/libbearssl.a $$(PCBIOS_LIBGCC)
 
 $$(PCBIOS_BUILD)/$(1).body: $$(PCBIOS_BUILD)/$(1).elf util/relocs.py
@@ -173,9 +180,8 @@ $$(PCBIOS_BUILD)/$(1).fz: $$(PCBIOS_BUILD)/$(1).body $$(FERRYZ)
 	$$(call say,PACK,$$@)
 	$$(Q)$$(FERRYZ) $(3) $$< $$@ 2>/dev/null
 
-PCBIOS_PACKED_OBJS += $$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2)))
+PCBIOS_PACKED_OBJS += $$(call pcbios_image_objs,$(2),$(4))
 endef
-
 # The nasm definitions a prefix needs for a packed body $(1), unpacked
 # by decompressor $(2) (unpack or unpack_cm) with a workspace of $(3)
 pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
@@ -194,8 +200,8 @@ pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
 pcbios_size = @printf '  %-6s %s: %d bytes\n' SIZE $@ $$(stat -c %s $@)
 
 # bin/ferry.kpxe: the UNDI driver; bin/ferry.pxe: the native drivers
-$(eval $(call pcbios_image,kpxe,$(PCBIOS_BODY_BASE) $(PCBIOS_UNDI_SRCS)))
-$(eval $(call pcbios_image,pxe,$(PCBIOS_BODY_BASE) $(PCBIOS_NATIVE_DRIVERS)))
+$(eval $(call pcbios_image,kpxe,$(PCBIOS_BODY_BASE) $(PCBIOS_UNDI_SRCS),,$(PCBIOS_BUILD)))
+$(eval $(call pcbios_image,pxe,$(PCBIOS_BODY_BASE) $(PCBIOS_NATIVE_DRIVERS),,$(PCBIOS_BUILD)))
 
 $(PCBIOS_BUILD)/%-prefix.bin: arch/x86/prefix/pxe.asm $(PCBIOS_BUILD)/%.fz \
 		$(PCBIOS_BUILD)/unpack.bin VERSION
@@ -232,9 +238,22 @@ $(PCBIOS_ROM_STANDINS): util/omitted.py config/rom.mk FORCE
 .PHONY: FORCE
 FORCE:
 
+# An option ROM's C objects are compiled again with ROM_CFLAGS
+# (config/rom.mk: tuned for size), in their own folder
+PCBIOS_ROM_BUILD := $(BUILD)/pcbios-rom
+$(PCBIOS_ROM_BUILD)/%.o: %.c | $(BEARSSL_DIR)/inc/bearssl.h
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(PCBIOS_CFLAGS) $(ROM_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) \
+		-c $< -o $@
+
+# The virtio transport only where the driver is virtio's
+pcbios_rom_srcs = $(filter-out $(ROM_OMIT_SRCS) $(if $(filter virtio%,$(1)),,\
+	drivers/bus/virtio%.c),$(PCBIOS_BODY_BASE)) $(PCBIOS_ROM_STANDINS) \
+	drivers/net/$(1).c
+
 $(foreach driver,$(PCBIOS_ROM_DRIVERS),$(eval $(call pcbios_image,rom-$(driver),\
-	$(filter-out $(ROM_OMIT_SRCS),$(PCBIOS_BODY_BASE)) \
-	$(PCBIOS_ROM_STANDINS) drivers/net/$(driver).c,--cm)))
+	$(call pcbios_rom_srcs,$(driver)),--cm,$(PCBIOS_ROM_BUILD))))
 
 # The prefix and the packed body, before romid.py finishes it
 $(PCBIOS_BUILD)/rom-%.img: arch/x86/prefix/rom.asm $(PCBIOS_BUILD)/rom-%.fz \

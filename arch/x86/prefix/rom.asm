@@ -281,8 +281,10 @@ a20_message:
 %include "prefix/a20.inc"
 %include "prefix/enter_body.inc"
 
-	align	512, db 0
+; The packed body follows at once: the part of the image that stays in
+; the upper memory area when the body moves to PMM memory is the prefix
+; rounded up to whole blocks (with the first bytes of the packed body)
 prefix_end:
-prefix_blocks	equ	((prefix_end - rom_header) / 512)
+prefix_blocks	equ	((prefix_end - rom_header + 511) / 512)
 
 packed_body:

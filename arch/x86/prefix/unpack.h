@@ -73,16 +73,16 @@ extern int unpack(unsigned char *dest, unsigned int dest_len,
 #define CM_INPUTS (CM_CONTEXTS + 1)
 /** First mixer's weight sets (match length bucket, bits so far) */
 #define CM_MIXER1_SETS 1024
-/** Second mixer's weight sets (previous byte, bits so far) */
+/** Second and third mixers' weight sets (the byte before, bits so far) */
 #define CM_MIXER2_SETS 65536
 /** Adaptive probability map contexts (previous byte, bits so far) */
 #define CM_APM_CONTEXTS 65536
 /** Most bits a counter counts (its slowest rate is 1/(limit + 1.5)) */
-#define CM_COUNT_LIMIT 30
+#define CM_COUNT_LIMIT 12
 /** Mixer learning rate (in quarters) */
 #define CM_LEARNING_RATE 3
-/** Workspace unpack_cm() needs, in bytes (17 MiB) */
-#define CM_WORK_SIZE (17 << 20)
+/** Workspace unpack_cm() needs, in bytes (20 MiB) */
+#define CM_WORK_SIZE (20 << 20)
 
 /** The context mixing model (the whole workspace) */
 struct cm_model {
@@ -94,8 +94,10 @@ struct cm_model {
 	unsigned int match_counters[CM_MATCH_COUNTERS];
 	/** First mixer's weights (16.16) */
 	int weights1[CM_MIXER1_SETS * CM_INPUTS];
-	/** Second mixer's weights (16.16) */
+	/** Second mixer's weights (16.16): by the previous byte */
 	int weights2[CM_MIXER2_SETS * CM_INPUTS];
+	/** Third mixer's weights (16.16): by the byte before that */
+	int weights3[CM_MIXER2_SETS * CM_INPUTS];
 	/** Adaptive probability map: 33 buckets per context (16 bits) */
 	unsigned short apm[CM_APM_CONTEXTS * 33];
 	/** squash(), by stretched probability + 2048 */
@@ -129,9 +131,11 @@ struct cm_model {
 	/** Weight sets used for this bit */
 	unsigned int set1;
 	unsigned int set2;
+	unsigned int set3;
 	/** Each mixer's prediction for this bit */
 	unsigned int mixed1;
 	unsigned int mixed2;
+	unsigned int mixed3;
 	/** Probability map entry to train */
 	unsigned int apm_index;
 };

@@ -22,15 +22,17 @@
  *     bytes predicts the byte that followed it, with a confidence learnt
  *     per match length.
  * A hashed counter is verified with 10 bits of its context's hash and
- * started afresh when another context owns it.  Two neural mixers (one
- * selected by the match length and the bits so far, one by the previous
- * byte and the bits so far) combine the predictions in the logistic
- * domain, and an adaptive probability map on the previous byte refines
+ * started afresh when another context owns it.  Three neural mixers
+ * (their weights selected by the match length, the previous byte and the
+ * byte before it, each with the bits so far) combine the predictions in
+ * the logistic domain, and an adaptive probability map on the previous byte refines
  * the result.
  *
- * Before packing, the targets of CALL instructions (E8 rel32, when the
- * offset's top byte is 00 or FF) are made absolute in 25 bits, which
- * repeats them across the image; cm_unpack() undoes that after decoding.
+ * Before packing, the targets of CALL instructions (E8 rel32) are made
+ * absolute, which repeats them across the image; unpack_cm() undoes that
+ * after decoding.  (Every E8 byte is taken as a CALL: a test of the
+ * offset's top byte, as in xz's filter, would depend on bytes a later
+ * CALL changes, and the two directions would disagree.)
  *
  * Encoder and decoder share cm_predict() and cm_update() (util/ferryz.c
  * includes this file: the functions are static so that the prefixes'
@@ -117,8 +119,10 @@ static void cm_init(struct cm_model *model, unsigned char *buf)
 		model->match_table[i] = 0;
 	for (i = 0; i < (CM_MIXER1_SETS * CM_INPUTS); i++)
 		model->weights1[i] = CM_WEIGHT_START;
-	for (i = 0; i < (CM_MIXER2_SETS * CM_INPUTS); i++)
+	for (i = 0; i < (CM_MIXER2_SETS * CM_INPUTS); i++) {
 		model->weights2[i] = CM_WEIGHT_START;
+		model->weights3[i] = CM_WEIGHT_START;
+	}
 	for (i = 0; i < CM_MATCH_COUNTERS; i++)
 		model->match_counters[i] = CM_COUNTER_START;
 	for (x = 0; x < 2048; x++) {
@@ -209,6 +213,49 @@ static void cm_byte(struct cm_model *model)
 }
 
 /**
+ * Run one mixer: the dot product of the inputs and a weight set
+ *
+ * @v model		Model
+ * @v weights		Weight set
+ * @v mixed		Its prediction (12 bits), to train it with
+ * @ret dot		Its stretched prediction, clamped
+ */
+static int cm_mix(struct cm_model *model, const int *weights,
+		  unsigned int *mixed)
+{
+	unsigned int i;
+	int dot = 0;
+
+	for (i = 0; i < CM_INPUTS; i++)
+		dot += (model->input[i] * weights[i]);
+	dot >>= 16;
+	if (dot > 2047)
+		dot = 2047;
+	if (dot < -2047)
+		dot = -2047;
+	*mixed = cm_squash(model, dot);
+	return dot;
+}
+
+/**
+ * Train one mixer
+ *
+ * @v model		Model
+ * @v weights		Weight set
+ * @v mixed		Its prediction
+ * @v bit		The bit
+ */
+static void cm_train(struct cm_model *model, int *weights, unsigned int mixed,
+		     unsigned int bit)
+{
+	int error = ((((int)(bit << 12) - (int)mixed) * CM_LEARNING_RATE) >> 2);
+	unsigned int i;
+
+	for (i = 0; i < CM_INPUTS; i++)
+		weights[i] += ((model->input[i] * error) >> 10);
+}
+
+/**
  * Predict the next bit
  *
  * @v model		Model
@@ -224,9 +271,8 @@ static unsigned int cm_predict(struct cm_model *model)
 	unsigned int len;
 	unsigned int bucket = 0;
 	unsigned int i;
-	int *weights;
-	int dot1 = 0;
-	int dot2 = 0;
+	int dot1;
+	int dot2;
 	int mixed;
 	int high;
 	int frac;
@@ -265,28 +311,18 @@ static unsigned int cm_predict(struct cm_model *model)
 		}
 	}
 
-	/* Two mixers, averaged in the logistic domain */
+	/* Three mixers, averaged in the logistic domain (the second and
+	 * third first) */
 	model->set1 = ((bucket << 8) | partial);
 	model->set2 = (((model->last4 & 0xff) << 8) | partial);
-	weights = &model->weights1[model->set1 * CM_INPUTS];
-	for (i = 0; i < CM_INPUTS; i++)
-		dot1 += (model->input[i] * weights[i]);
-	weights = &model->weights2[model->set2 * CM_INPUTS];
-	for (i = 0; i < CM_INPUTS; i++)
-		dot2 += (model->input[i] * weights[i]);
-	dot1 >>= 16;
-	dot2 >>= 16;
-	model->mixed1 = cm_squash(model, dot1);
-	model->mixed2 = cm_squash(model, dot2);
-	if (dot1 > 2047)
-		dot1 = 2047;
-	if (dot1 < -2047)
-		dot1 = -2047;
-	if (dot2 > 2047)
-		dot2 = 2047;
-	if (dot2 < -2047)
-		dot2 = -2047;
-	mixed = ((dot1 + dot2) >> 1);
+	model->set3 = (((model->last4 & 0xff00)) | partial);
+	dot1 = cm_mix(model, &model->weights1[model->set1 * CM_INPUTS],
+		      &model->mixed1);
+	dot2 = cm_mix(model, &model->weights2[model->set2 * CM_INPUTS],
+		      &model->mixed2);
+	dot2 += cm_mix(model, &model->weights3[model->set3 * CM_INPUTS],
+		       &model->mixed3);
+	mixed = ((dot1 + (dot2 >> 1)) >> 1);
 
 	/* The adaptive probability map, interpolated between buckets */
 	high = ((mixed + 2048) >> 7);
@@ -332,19 +368,14 @@ static void cm_count(unsigned int *counter, unsigned int bit)
 static void cm_update(struct cm_model *model, unsigned int bit)
 {
 	unsigned short *apm = &model->apm[model->apm_index];
-	int target = (bit << 12);
-	int error;
-	int *weights;
 	unsigned int i;
 
-	error = (((target - (int)model->mixed1) * CM_LEARNING_RATE) >> 2);
-	weights = &model->weights1[model->set1 * CM_INPUTS];
-	for (i = 0; i < CM_INPUTS; i++)
-		weights[i] += ((model->input[i] * error) >> 10);
-	error = (((target - (int)model->mixed2) * CM_LEARNING_RATE) >> 2);
-	weights = &model->weights2[model->set2 * CM_INPUTS];
-	for (i = 0; i < CM_INPUTS; i++)
-		weights[i] += ((model->input[i] * error) >> 10);
+	cm_train(model, &model->weights1[model->set1 * CM_INPUTS],
+		 model->mixed1, bit);
+	cm_train(model, &model->weights2[model->set2 * CM_INPUTS],
+		 model->mixed2, bit);
+	cm_train(model, &model->weights3[model->set3 * CM_INPUTS],
+		 model->mixed3, bit);
 	*apm += ((int)(((bit << 16) + (bit << 5) - bit - bit) - *apm) >> 6);
 	for (i = 0; i < CM_CONTEXTS; i++)
 		cm_count(model->slot[i], bit);
@@ -375,16 +406,11 @@ static void cm_filter_calls(unsigned char *data, unsigned int len, int sign)
 	unsigned int i;
 
 	for (i = 0; (i + 5) <= len; i++) {
-		if (data[i] != 0xe8 ||
-		    (data[i + 4] != 0x00 && data[i + 4] != 0xff))
+		if (data[i] != 0xe8)
 			continue;
 		value = (data[i + 1] | (data[i + 2] << 8) |
 			 (data[i + 3] << 16) | ((unsigned int)data[i + 4] << 24));
 		value += (sign * (int)(i + 5));
-		/* 25 bits, sign-extended: the top byte stays 00 or FF */
-		value &= 0x1ffffff;
-		if (value & 0x1000000)
-			value |= 0xfe000000;
 		data[i + 1] = value;
 		data[i + 2] = (value >> 8);
 		data[i + 3] = (value >> 16);
