@@ -263,6 +263,23 @@ $(PCBIOS_BUILD)/rom-%.img: arch/x86/prefix/rom.asm $(PCBIOS_BUILD)/rom-%.fz \
 		-MD $(@:.img=.d) -MT $@ -MP -o $@.prefix $<
 	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-$*.fz > $@
 
+# A test build of the e1000 ROM that does not find PMM (it looks for
+# "$NOP" instead of "$PMM"), for the test of a BIOS without PMM
+# (tests/e2e/pxe_rom.py): SeaBIOS always offers PMM.  Not for use.
+$(PCBIOS_BUILD)/rom-e1000-nopmm.img: arch/x86/prefix/rom.asm \
+		$(PCBIOS_BUILD)/rom-e1000.fz $(PCBIOS_BUILD)/unpack_cm.bin VERSION
+	$(call say,NASM,$@)
+	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,rom-e1000,unpack_cm,$(PCBIOS_UNPACK_CM_WORK)) \
+		-DPMM_SIGNATURE=0x504f4e24 -MD $(@:.img=.d) -MT $@ -MP \
+		-o $@.prefix $<
+	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-e1000.fz > $@
+
+build/test/8086100e-nopmm.rom: $(PCBIOS_BUILD)/rom-e1000-nopmm.img util/romid.py
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) util/romid.py $< $@ 8086 100e
+
+all: build/test/8086100e-nopmm.rom
+
 # pcbios_rom(vendor, device, driver)
 define pcbios_rom
 bin/$(1)$(2).rom: $$(PCBIOS_BUILD)/rom-$(3).img util/romid.py

@@ -114,9 +114,14 @@ init:
 	call	print_busdevfn
 	mov	si, newline
 	call	print_string
-	; The body stays packed in the upper memory area.  (Moving it to
-	; PMM memory and shrinking the image is not done yet: see
-	; docs/media.md.)
+	; Move the packed body to PMM memory and keep only the prefix in
+	; the upper memory area; without PMM the whole image stays
+	call	pmm_move
+	mov	si, pmm_none_message
+	jc	.say
+	mov	si, pmm_moved_message
+.say:
+	call	print_string
 	; The BIOS checks the image again: mend the checksum over what is
 	; kept, now that init_busdevfn (and maybe the size) changed
 	; (a block at a time: the image may be larger than a segment)
@@ -198,8 +203,166 @@ print_string:
 	popa
 	ret
 
+; ---- PMM (POST Memory Manager Specification 1.01) ------------------------------
+
+%ifndef PMM_SIGNATURE
+PMM_SIGNATURE	equ	'$PMM'		; a test build looks for another
+%endif
+PMM_ALLOCATE	equ	0
+PMM_EXTENDED	equ	0x0002		; memory above 1 MiB
+PMM_ANONYMOUS	equ	0xffffffff	; no handle
+
+; Move the packed body to memory allocated through PMM, and shrink the
+; image to the prefix, so that the BIOS can give the rest of the upper
+; memory area to other ROMs.  CF set (and nothing changed) if there is
+; no PMM, it has no memory, or the copy failed.  Preserves the segment
+; registers.
+pmm_move:
+	pushad
+	push	es
+	; Find the PMM structure: 16-byte aligned in E0000-FFFFF, with a
+	; byte sum of zero
+	mov	bx, 0xe000
+.scan:
+	mov	es, bx
+	cmp	dword [es:0], PMM_SIGNATURE
+	jne	.next
+	movzx	cx, byte [es:5]			; length in bytes
+	jcxz	.next
+	xor	si, si
+	xor	al, al
+.sum:
+	add	al, [es:si]
+	inc	si
+	loop	.sum
+	test	al, al
+	jz	.found
+.next:
+	inc	bx
+	jnz	.scan
+	jmp	.fail
+.found:
+	; pmmAllocate(length in paragraphs, handle, flags): DX:AX = address
+	push	word PMM_EXTENDED
+	push	dword PMM_ANONYMOUS
+	push	dword ((PACKED_SIZE + 15) / 16)
+	push	word PMM_ALLOCATE
+	call	far [es:7]
+	add	sp, 12
+	shl	edx, 16
+	mov	dx, ax
+	test	edx, edx
+	jz	.fail
+	mov	[pmm_packed], edx		; print_hex32 reads it back
+	call	a20_enable
+	jc	.undo
+	xor	esi, esi
+	mov	si, cs
+	shl	esi, 4
+	add	esi, packed_body
+	mov	edi, edx
+	mov	ecx, ((PACKED_SIZE + 3) & ~3)
+	call	pm_copy
+	jc	.undo
+	mov	byte [rom_blocks], prefix_blocks
+	pop	es
+	popad
+	clc
+	ret
+.undo:
+	; (The PMM memory is simply left: the BIOS frees it at boot)
+	mov	dword [pmm_packed], 0
+.fail:
+	pop	es
+	popad
+	stc
+	ret
+
+; Copy ECX bytes (a multiple of 4) from linear ESI to linear EDI, which
+; real mode cannot reach, through 16-bit protected mode with flat data
+; segments; then compare the copy.  CF set if it differs.  Interrupts
+; are off meanwhile.  Clobbers EAX, EBX, ECX, EDX, ESI, EDI.
+pm_copy:
+	pushfd
+	push	ds
+	push	es
+	push	bp
+	cli
+	sub	sp, 40
+	mov	bp, sp
+	; [bp]: the GDT register; [bp + 8]: the GDT, on the stack (the
+	; image may be read-only)
+	xor	eax, eax
+	mov	[bp + 8], eax
+	mov	[bp + 12], eax
+	; 0x08: 16-bit code, base the prefix, 64 KiB
+	mov	ax, cs
+	shl	eax, 4
+	mov	word [bp + 16], 0xffff
+	mov	[bp + 18], ax
+	shr	eax, 16
+	mov	[bp + 20], al
+	mov	word [bp + 21], 0x009b
+	mov	[bp + 23], ah
+	; 0x10: flat data, 4 GiB
+	mov	dword [bp + 24], 0x0000ffff
+	mov	dword [bp + 28], 0x00cf9300
+	; 0x18: data, base 0, 64 KiB: what real mode expects to find
+	mov	dword [bp + 32], 0x0000ffff
+	mov	dword [bp + 36], 0x00009300
+	mov	word [bp], 31
+	xor	eax, eax
+	mov	ax, ss
+	shl	eax, 4
+	movzx	ebx, bp
+	lea	eax, [eax + ebx + 8]
+	mov	[bp + 2], eax
+	o32 lgdt [bp]
+	mov	bx, cs
+	mov	eax, cr0
+	or	al, 1
+	mov	cr0, eax
+	jmp	0x08:.protected
+.protected:
+	mov	ax, 0x10
+	mov	ds, ax
+	mov	es, ax
+	push	esi
+	push	edi
+	push	ecx
+	shr	ecx, 2
+	a32 rep movsd
+	pop	ecx
+	pop	edi
+	pop	esi
+	shr	ecx, 2
+	a32 repe cmpsd
+	setne	dl
+	mov	ax, 0x18
+	mov	ds, ax
+	mov	es, ax
+	mov	eax, cr0
+	and	al, 0xfe
+	mov	cr0, eax
+	push	bx
+	push	.real
+	retf
+.real:
+	add	sp, 40
+	pop	bp
+	pop	es
+	pop	ds
+	popfd
+	cmp	dl, 1				; CF = (dl == 0)
+	cmc					; CF = (dl != 0)
+	ret
+
 banner:
 	db	13, 10, "Ferry ", FERRY_VERSION, " network boot", 0
+pmm_moved_message:
+	db	"Ferry: body moved to PMM memory", 13, 10, 0
+pmm_none_message:
+	db	"Ferry: no PMM memory; the ROM stays whole", 13, 10, 0
 pci_prefix:
 	db	" (PCI ", 0
 newline:
