@@ -38,5 +38,6 @@ ROM_OMIT_SRCS := net/https.c net/tls%.c \
 	script/commands/nslookup.c script/commands/cpuid.c \
 	script/commands/memmap.c script/commands/lspci.c \
 	script/commands/login.c script/commands/console.c \
-	arch/x86/fw_cfg_uri.c arch/x86/acpi_poweroff.c \
+	arch/x86/fw_cfg_uri.c arch/x86/acpi_poweroff.c net/http_auth.c \
+	core/smbios.c arch/x86/smbios.c \
 	arch/x86/prefix/pxe_rom.c

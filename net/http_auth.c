@@ -623,3 +623,11 @@ size_t http_auth_format(const struct http_auth *auth, const char *method,
 	}
 	return http_append(buf, len, used, "\r\n");
 }
+
+/** HTTP authentication: Basic and Digest */
+struct http_authenticator http_auth_authenticator __http_authenticator = {
+	.clear = http_auth_clear,
+	.challenge = http_auth_challenge,
+	.prepare = http_auth_prepare,
+	.format = http_auth_format,
+};

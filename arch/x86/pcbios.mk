@@ -129,7 +129,7 @@ $(FERRYZ): util/ferryz.c arch/x86/prefix/unpack.c arch/x86/prefix/unpack_cm.c \
 # The prefixes' decompressors: position-independent 32-bit code with no
 # data and no relocations, carried as flat binaries.  unpack.bin (LZ77)
 # for the PXE images; unpack_cm.bin (context mixing: smaller output,
-# slower, a 20 MiB workspace) for option ROMs, which must fit in 64 KiB.
+# slower, a 28 MiB workspace) for option ROMs, which must fit in 64 KiB.
 PCBIOS_UNPACKERS := unpack unpack_cm
 $(PCBIOS_UNPACKERS:%=$(PCBIOS_BUILD)/%.o): $(PCBIOS_BUILD)/%.o: \
 		arch/x86/prefix/%.c arch/x86/prefix/unpack.h
@@ -166,7 +166,8 @@ pcbios_image_objs = $(patsubst %,$(2)/%.o,$(basename $(filter %.c,$(1)))) \
 
 define pcbios_image
 $$(PCBIOS_BUILD)/$(1).elf: $$(call pcbios_image_objs,$(2),$(4)) \
-		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk
+		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk \
+		config/config.mk config/rom.mk
 	$$(call say,LD,$$@)
 	$$(Q)$$(LD) $$(PCBIOS_LDFLAGS) -o $$@ \
 		$$(call pcbios_image_objs,$(2),$(4)) \

@@ -58,7 +58,7 @@ extern int unpack(unsigned char *dest, unsigned int dest_len,
 /* ---- FZ-CM: context mixing, for option ROMs (unpack_cm.c) ---- */
 
 /** Bits of the hashed counter table's index */
-#define CM_SLOT_BITS 21
+#define CM_SLOT_BITS 22
 /** Counters (the first 256 are order 0's) */
 #define CM_SLOTS (1 << CM_SLOT_BITS)
 /** Bits of the match model's hash table index */
@@ -81,8 +81,8 @@ extern int unpack(unsigned char *dest, unsigned int dest_len,
 #define CM_COUNT_LIMIT 12
 /** Mixer learning rate (in quarters) */
 #define CM_LEARNING_RATE 3
-/** Workspace unpack_cm() needs, in bytes (20 MiB) */
-#define CM_WORK_SIZE (20 << 20)
+/** Workspace unpack_cm() needs, in bytes (28 MiB) */
+#define CM_WORK_SIZE (28 << 20)
 
 /** The context mixing model (the whole workspace) */
 struct cm_model {
