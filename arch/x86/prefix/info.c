@@ -62,7 +62,8 @@ static int prefix_exit_shell(void)
 {
 	int rc;
 
-	if (prefix_info.magic != PREFIX_MAGIC)
+	if (prefix_info.magic != PREFIX_MAGIC ||
+	    (prefix_info.flags & PREFIX_FLAG_NO_CALLER))
 		return -ENOTSUP_EXIT;
 	printf("Returning to the %s for its next boot device\n",
 	       (prefix_is(PREFIX_TYPE_ROM) ? "BIOS" : "PXE ROM"));
