@@ -30,7 +30,7 @@ struct exit_method {
 };
 
 /** Table of exit methods */
-#define EXIT_METHODS __table(struct exit_method, exit_methods)
+#define EXIT_METHODS  __table(struct exit_method, exit_methods)
 /** Declare an exit method */
 #define __exit_method __table_entry(EXIT_METHODS, 01)
 

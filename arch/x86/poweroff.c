@@ -26,14 +26,15 @@ int platform_poweroff(void)
 	char context[32];
 	int rc = -EIO;
 
-	for_each_table_entry(method, POWEROFF_METHODS) {
+	for_each_table_entry (method, POWEROFF_METHODS) {
 		rc = method->poweroff();
 		if (rc == 0) {
 			udelay(POWEROFF_WAIT_US);
 			rc = -EIO;
 			continue;
 		}
-		snprintf(context, sizeof(context), "%s power-off", method->name);
+		snprintf(context, sizeof(context), "%s power-off",
+			 method->name);
 		error_print(rc, context);
 	}
 	return rc;

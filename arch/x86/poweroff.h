@@ -21,7 +21,7 @@ struct poweroff_method {
 };
 
 /** Table of ways to power off */
-#define POWEROFF_METHODS __table(struct poweroff_method, poweroff_methods)
+#define POWEROFF_METHODS         __table(struct poweroff_method, poweroff_methods)
 /** Declare a way to power off (order: 01 first) */
 #define __poweroff_method(order) __table_entry(POWEROFF_METHODS, order)
 

@@ -305,8 +305,9 @@ static unsigned int cm_predict(struct cm_model *model)
 				(1 + (len * 2) +
 				 ((expected >> (7 - model->bits)) & 1));
 			model->input[CM_CONTEXTS] = cm_stretch(
-				model, (model->match_counters
-					[model->match_counter] >> 20));
+				model,
+				(model->match_counters[model->match_counter] >>
+				 20));
 			bucket = ((len < 4) ? 1 : ((len < 16) ? 2 : 3));
 		}
 	}
@@ -330,7 +331,8 @@ static unsigned int cm_predict(struct cm_model *model)
 	apm = ((((model->last4 & 0xff) << 8) | partial) * 33) + high;
 	model->apm_index = (apm + ((frac >= 64) ? 1 : 0));
 	p = (((model->apm[apm] * (128 - frac)) +
-	      (model->apm[apm + 1] * frac)) >> 11);
+	      (model->apm[apm + 1] * frac)) >>
+	     11);
 	p = ((cm_squash(model, mixed) + (3 * p)) >> 2);
 	if (p < 1)
 		p = 1;
@@ -409,7 +411,8 @@ static void cm_filter_calls(unsigned char *data, unsigned int len, int sign)
 		if (data[i] != 0xe8)
 			continue;
 		value = (data[i + 1] | (data[i + 2] << 8) |
-			 (data[i + 3] << 16) | ((unsigned int)data[i + 4] << 24));
+			 (data[i + 3] << 16) |
+			 ((unsigned int)data[i + 4] << 24));
 		value += (sign * (int)(i + 5));
 		data[i + 1] = value;
 		data[i + 2] = (value >> 8);
@@ -451,8 +454,9 @@ int unpack_cm(unsigned char *dest, unsigned int dest_len,
 		code = ((code << 8) | ((in < src_len) ? src[in++] : 0));
 	while (model->pos < dest_len) {
 		p = cm_predict(model);
-		mid = (low + (unsigned int)(((unsigned long long)(high - low) *
-					     p) >> 12));
+		mid = (low +
+		       (unsigned int)(((unsigned long long)(high - low) * p) >>
+				      12));
 		bit = (code <= mid);
 		if (bit)
 			high = mid;
