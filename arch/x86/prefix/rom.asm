@@ -5,23 +5,30 @@
 ; structure naming the NIC's vendor and device (util/romid.py sets them
 ; and the checksum for each ROM file), and a PnP expansion header whose
 ; boot entry vector (BEV) puts the NIC in the BIOS boot menu (BIOS Boot
-; Specification 1.01).  The body follows packed (util/ferryz.c).
+; Specification 1.01).  The body follows packed (util/ferryz.c --cm,
+; unpacked by arch/x86/prefix/unpack_cm.c).
 ;
 ; At POST the BIOS copies the ROM to the upper memory area (read-write
-; for now) and far-calls the initialisation entry with AX = the NIC's
-; bus, device and function.  It prints the banner with the NIC's PCI
-; address and keeps the whole image (the packed body with it) in the
-; upper memory area.  (Moving the body to PMM memory so that only this
-; prefix stays is still to come: pmm_packed is its place.)
+; until POST ends) and far-calls the initialisation entry with AX = the
+; NIC's bus, device and function.  It prints the banner with the NIC's
+; PCI address, then asks PMM (the BIOS's POST Memory Manager) for memory
+; above 1 MiB, copies the packed body there through 16-bit protected
+; mode (pm_copy: real mode cannot reach it), checks the copy, notes it
+; in pmm_packed and shrinks the image to this prefix, so that the BIOS
+; can give the rest of the upper memory area to other ROMs.  Without
+; PMM the whole image stays.
 ;
 ; When the BIOS boots the NIC it far-calls the BEV: the body is unpacked
-; to 1 MiB and entered (prefix/enter_body.inc) with the BIOS's registers
-; kept on its stack, so that Ferry can return (RETF) when nothing boots,
-; which makes the BIOS try its next boot device.  By then the image is
-; read-only: nothing in it is written after POST.
+; (from the PMM copy, or from the image) to 1 MiB and entered
+; (prefix/enter_body.inc) with the BIOS's registers kept on its stack,
+; so that Ferry can return (RETF) when nothing boots, which makes the
+; BIOS try its next boot device.  By then the image is read-only:
+; nothing in it is written after POST.
 ;
-; Built with -DBODY_SIZE -DPACKED_SIZE -DPACKED_SUM -DUNPACK_OFFSET
-; -DPREFIX_INFO_OFFSET -DFERRY_VERSION.
+; Built with -DBODY_SIZE -DPACKED_SIZE -DPACKED_SUM -DUNPACK_BIN
+; -DUNPACK_OFFSET -DUNPACK_WORK_SIZE -DPREFIX_INFO_OFFSET -DFERRY_VERSION,
+; and for a test build -DPMM_SIGNATURE (another signature than "$PMM",
+; to act as if the BIOS had no PMM).
 
 	bits	16
 	org	0
@@ -262,8 +269,10 @@ pmm_move:
 	add	esi, packed_body
 	mov	edi, edx
 	mov	ecx, ((PACKED_SIZE + 3) & ~3)
-	call	pm_copy
-	jc	.undo
+	mov	ax, pm16_copy
+	call	pm16_call
+	test	edx, edx
+	jnz	.undo
 	mov	byte [rom_blocks], prefix_blocks
 	pop	es
 	popad
@@ -278,55 +287,9 @@ pmm_move:
 	stc
 	ret
 
-; Copy ECX bytes (a multiple of 4) from linear ESI to linear EDI, which
-; real mode cannot reach, through 16-bit protected mode with flat data
-; segments; then compare the copy.  CF set if it differs.  Interrupts
-; are off meanwhile.  Clobbers EAX, EBX, ECX, EDX, ESI, EDI.
-pm_copy:
-	pushfd
-	push	ds
-	push	es
-	push	bp
-	cli
-	sub	sp, 40
-	mov	bp, sp
-	; [bp]: the GDT register; [bp + 8]: the GDT, on the stack (the
-	; image may be read-only)
-	xor	eax, eax
-	mov	[bp + 8], eax
-	mov	[bp + 12], eax
-	; 0x08: 16-bit code, base the prefix, 64 KiB
-	mov	ax, cs
-	shl	eax, 4
-	mov	word [bp + 16], 0xffff
-	mov	[bp + 18], ax
-	shr	eax, 16
-	mov	[bp + 20], al
-	mov	word [bp + 21], 0x009b
-	mov	[bp + 23], ah
-	; 0x10: flat data, 4 GiB
-	mov	dword [bp + 24], 0x0000ffff
-	mov	dword [bp + 28], 0x00cf9300
-	; 0x18: data, base 0, 64 KiB: what real mode expects to find
-	mov	dword [bp + 32], 0x0000ffff
-	mov	dword [bp + 36], 0x00009300
-	mov	word [bp], 31
-	xor	eax, eax
-	mov	ax, ss
-	shl	eax, 4
-	movzx	ebx, bp
-	lea	eax, [eax + ebx + 8]
-	mov	[bp + 2], eax
-	o32 lgdt [bp]
-	mov	bx, cs
-	mov	eax, cr0
-	or	al, 1
-	mov	cr0, eax
-	jmp	0x08:.protected
-.protected:
-	mov	ax, 0x10
-	mov	ds, ax
-	mov	es, ax
+; Copy ECX bytes (a multiple of 4) from linear ESI to linear EDI and
+; compare the copy: EDX = 0 if it is the same (a pm16_call routine)
+pm16_copy:
 	push	esi
 	push	edi
 	push	ecx
@@ -336,25 +299,9 @@ pm_copy:
 	pop	edi
 	pop	esi
 	shr	ecx, 2
+	xor	edx, edx
 	a32 repe cmpsd
 	setne	dl
-	mov	ax, 0x18
-	mov	ds, ax
-	mov	es, ax
-	mov	eax, cr0
-	and	al, 0xfe
-	mov	cr0, eax
-	push	bx
-	push	.real
-	retf
-.real:
-	add	sp, 40
-	pop	bp
-	pop	es
-	pop	ds
-	popfd
-	cmp	dl, 1				; CF = (dl == 0)
-	cmc					; CF = (dl != 0)
 	ret
 
 banner:
@@ -418,7 +365,8 @@ bev:
 	cmp	byte [rom_blocks], prefix_blocks
 	je	.lost
 .unpack:
-	call	enter_body
+	call	enter_body			; returns only on failure, SI
+	jmp	.fail				; saying why
 .lost:
 	mov	si, lost_message
 	jmp	.fail
@@ -437,11 +385,12 @@ bev:
 	retf
 
 lost_message:
-	db	"Ferry: the ROM's packed body is damaged or was overwritten", 13, 10, 0
+	db	"Ferry: the ROM is not whole (its PMM copy was lost)", 13, 10, 0
 a20_message:
 	db	"Ferry: cannot enable the A20 line", 13, 10, 0
 
 %include "prefix/a20.inc"
+%include "prefix/pm16.inc"
 %include "prefix/enter_body.inc"
 
 ; The packed body follows at once: the part of the image that stays in

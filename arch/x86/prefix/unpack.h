@@ -79,8 +79,16 @@ extern int unpack(unsigned char *dest, unsigned int dest_len,
 #define CM_APM_CONTEXTS 65536
 /** Most bits a counter counts (its slowest rate is 1/(limit + 1.5)) */
 #define CM_COUNT_LIMIT 12
-/** Mixer learning rate (in quarters) */
-#define CM_LEARNING_RATE 3
+/** Mixer learning rate (in quarters) for the first bytes */
+#define CM_LEARNING_RATE_EARLY 10
+/** Bytes coded at the early rate */
+#define CM_LEARNING_EARLY_BYTES 16384
+/** Mixer learning rate (in quarters) after them */
+#define CM_LEARNING_RATE 6
+/** Bytes coded before the late rate */
+#define CM_LEARNING_LATE_BYTES 49152
+/** Mixer learning rate (in quarters) from then on */
+#define CM_LEARNING_RATE_LATE 4
 /** Workspace unpack_cm() needs, in bytes (28 MiB) */
 #define CM_WORK_SIZE (28 << 20)
 

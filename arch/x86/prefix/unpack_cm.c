@@ -240,6 +240,9 @@ static int cm_mix(struct cm_model *model, const int *weights,
 /**
  * Train one mixer
  *
+ * The mixers learn fast at first, when their weights know nothing, and
+ * more slowly once they have settled (CM_LEARNING_RATE ... _LATE).
+ *
  * @v model		Model
  * @v weights		Weight set
  * @v mixed		Its prediction
@@ -248,7 +251,12 @@ static int cm_mix(struct cm_model *model, const int *weights,
 static void cm_train(struct cm_model *model, int *weights, unsigned int mixed,
 		     unsigned int bit)
 {
-	int error = ((((int)(bit << 12) - (int)mixed) * CM_LEARNING_RATE) >> 2);
+	int rate = ((model->pos < CM_LEARNING_EARLY_BYTES)
+			    ? CM_LEARNING_RATE_EARLY
+			    : ((model->pos < CM_LEARNING_LATE_BYTES)
+				       ? CM_LEARNING_RATE
+				       : CM_LEARNING_RATE_LATE));
+	int error = ((((int)(bit << 12) - (int)mixed) * rate) >> 2);
 	unsigned int i;
 
 	for (i = 0; i < CM_INPUTS; i++)
