@@ -193,6 +193,9 @@ pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
 	-DUNPACK_OFFSET=0x$$(nm $(PCBIOS_BUILD)/$(2).o | \
 		awk '$$3 == "$(2)" { print $$1 }') \
 	-DUNPACK_BIN='"$(2).bin"' -DUNPACK_WORK_SIZE='$(3)' \
+	-DUNPACK_SUM=$$(od -An -v -tu1 $(PCBIOS_BUILD)/$(2).bin | \
+		awk '{ for (i = 1; i <= NF; i++) s += $$i } \
+		END { printf "%u", s % 4294967296 }') \
 	-DPREFIX_INFO_OFFSET=$$(( 0x$$(nm $(PCBIOS_BUILD)/$(1).elf | \
 		awk '$$3 == "prefix_info" { print $$1 }') - 0x100000 )) \
 	-DFERRY_VERSION='"$(VERSION)"' -Iarch/x86/ -I$(PCBIOS_BUILD)/

@@ -1,7 +1,7 @@
 """Option ROMs and the PXE images under QEMU (SeaBIOS, QEMU's iPXE ROMs).
 
   - the e1000 ROM (bin/8086100e.rom as the NIC's romfile) moves its
-    packed body to PMM memory at POST, keeping a stub of a few KiB in
+    packed body to PMM memory at POST, keeping a stub of 2 KiB in
     the option-ROM area, runs Ferry from its BEV and, with no boot file
     from DHCP, returns to the BIOS, which tries its next boot device;
   - a test build that finds no PMM (build/test/8086100e-nopmm.rom) keeps
@@ -107,9 +107,10 @@ def rom_boot_to_bios(ctx, rom, *extra, before=None, link=True):
 
 @test("rom-e1000-returns-to-bios", timeout_s=150)
 def rom_e1000_returns(ctx):
-    """The e1000 ROM moves its body to PMM memory at POST, keeping a stub
-    of at most 4 KiB in the option-ROM area; it boots Ferry from the PMM
-    copy, and with no boot file it gives the boot back."""
+    """The e1000 ROM moves its decompressor and packed body to PMM memory
+    at POST, keeping a stub of 2 KiB (at most 4 KiB) in the option-ROM
+    area; it boots Ferry from the PMM copy, and with no boot file it gives
+    the boot back."""
     output, contents = rom_boot_to_bios(ctx, "bin/8086100e.rom")
     check("body unpacked from PMM memory" in output,
           "the body was not unpacked from PMM memory")
@@ -167,6 +168,27 @@ def rom_e1000_no_link(ctx):
     check(re.search(r"error 0x[0-9a-f]{8}: (No link|Link down) \(net0\)",
                     output),
           "no clear link error: %r" % output[-400:])
+
+
+@test("rom-e1000-small-memory", timeout_s=120)
+def rom_e1000_small_memory(ctx):
+    """A machine with too little memory to unpack the ROM (24 MiB: the
+    decompressor needs about 30): the prefix says so on the screen and
+    gives the boot back to the BIOS instead of unpacking over nothing."""
+    path, debug = seabios_log(ctx)
+    with ctx.qemu("-device", "e1000,netdev=n0,romfile=%s"
+                  % ctx.image("bin/8086100e.rom"),
+                  "-netdev", "user,id=n0", "-boot", "n", *debug,
+                  memory_mb=24) as vm:
+        contents = wait_for_file_text(path, "Booting from Floppy", 90)
+        after = contents.split("Booting from ROM", 1)[-1]
+        check("Booting from ROM" in contents and
+              "Booting from Floppy" in after,
+              "SeaBIOS did not go on after the ROM's BEV")
+        screen = "\n".join(vm.screen_text())
+    check("Ferry: not enough memory above 1 MiB to unpack" in screen,
+          "no message from the ROM on the screen")
+    check("pcbios" not in vm.output, "Ferry started regardless")
 
 
 @test("rom-e1000-size", timeout_s=30)

@@ -121,8 +121,9 @@ init:
 	call	print_busdevfn
 	mov	si, newline
 	call	print_string
-	; Move the packed body to PMM memory and keep only the prefix in
-	; the upper memory area; without PMM the whole image stays
+	; Move the decompressor and the packed body to PMM memory and keep
+	; only the rest in the upper memory area; without PMM the whole
+	; image stays
 	call	pmm_move
 	mov	si, pmm_none_message
 	jc	.say
@@ -219,9 +220,9 @@ PMM_ALLOCATE	equ	0
 PMM_EXTENDED	equ	0x0002		; memory above 1 MiB
 PMM_ANONYMOUS	equ	0xffffffff	; no handle
 
-; Move the packed body to memory allocated through PMM, and shrink the
-; image to the prefix, so that the BIOS can give the rest of the upper
-; memory area to other ROMs.  CF set (and nothing changed) if there is
+; Move the decompressor and the packed body to memory allocated through
+; PMM, and shrink the image to what comes before them, so that the BIOS
+; can give the rest of the upper memory area to other ROMs.  CF set (and nothing changed) if there is
 ; no PMM, it has no memory, or the copy failed.  Preserves the segment
 ; registers.
 pmm_move:
@@ -252,7 +253,7 @@ pmm_move:
 	; pmmAllocate(length in paragraphs, handle, flags): DX:AX = address
 	push	word PMM_EXTENDED
 	push	dword PMM_ANONYMOUS
-	push	dword ((PACKED_SIZE + 15) / 16)
+	push	dword ((UNPACK_DISTANCE + PACKED_SIZE + 15) / 16)
 	push	word PMM_ALLOCATE
 	call	far [es:7]
 	add	sp, 12
@@ -260,15 +261,17 @@ pmm_move:
 	mov	dx, ax
 	test	edx, edx
 	jz	.fail
-	mov	[pmm_packed], edx		; print_hex32 reads it back
+	lea	eax, [edx + UNPACK_DISTANCE]
+	mov	[pmm_packed], eax
 	call	a20_enable
 	jc	.undo
+	; The decompressor and the packed body, as they lie in the image
 	xor	esi, esi
 	mov	si, cs
 	shl	esi, 4
-	add	esi, packed_body
+	add	esi, unpack_code
 	mov	edi, edx
-	mov	ecx, ((PACKED_SIZE + 3) & ~3)
+	mov	ecx, ((UNPACK_DISTANCE + PACKED_SIZE + 3) & ~3)
 	mov	ax, pm16_copy
 	call	pm16_call
 	test	edx, edx
@@ -393,10 +396,10 @@ a20_message:
 %include "prefix/pm16.inc"
 %include "prefix/enter_body.inc"
 
-; The packed body follows at once: the part of the image that stays in
-; the upper memory area when the body moves to PMM memory is the prefix
-; rounded up to whole blocks (with the first bytes of the packed body)
-prefix_end:
-prefix_blocks	equ	((prefix_end - rom_header + 511) / 512)
+; The packed body follows the decompressor.  What stays in the upper
+; memory area when they move to PMM memory is everything before the
+; decompressor, rounded up to whole blocks.
+prefix_blocks	equ	((unpack_code - rom_header + 511) / 512)
 
+	align	16
 packed_body:
