@@ -203,32 +203,61 @@ def rom_e1000_size(ctx):
           "than %d" % (size, ROM_MAX_BYTES))
 
 
-def pxe_chain(ctx, image):
-    """QEMU's PXE ROM loads a Ferry PXE image by TFTP; reach the prompt."""
+def pxe_chain(ctx, image, leave):
+    """QEMU's PXE ROM loads a Ferry PXE image by TFTP; reach the prompt,
+    run ifstat, then "exit" and call leave(vm, SeaBIOS log path).
+
+    @ret ifstat's output
+    """
     tftp = os.path.join(ctx.tmpdir, "tftp")
     os.makedirs(tftp)
     shutil.copy(ctx.image("bin/" + image), tftp)
+    path, debug = seabios_log(ctx)
     with ctx.qemu("-device", "e1000,netdev=n0",
                   "-netdev", "user,id=n0,tftp=%s,bootfile=%s"
-                  % (tftp, image), "-boot", "n") as vm:
+                  % (tftp, image), "-boot", "n", *debug) as vm:
         banner = boot_to_prompt(vm, ctx.version, timeout=90)
         check("pcbios" in banner, "banner %r does not say pcbios" % banner)
         lines = run_command(vm, "echo chained")
         check(lines == ["chained"], "echo printed %r" % lines)
-        return "\n".join(run_command(vm, "ifstat"))
+        ifstat = "\n".join(run_command(vm, "ifstat"))
+        vm.send("exit\r")
+        leave(vm, path)
+        return ifstat
+
+
+def pxe_exit_to_rom(vm, path):
+    """After "exit": back in the PXE ROM, which gives the boot back to
+    the BIOS for its next device."""
+    vm.expect_exact("Returning to the PXE ROM for its next boot device",
+                    timeout=10)
+    contents = wait_for_file_text(path, "Booting from Floppy", 60)
+    after = contents.split("Booting from ROM", 1)[-1]
+    check("Booting from Floppy" in after or "Booting from Hard Disk" in after,
+          "SeaBIOS did not go on to its next boot device")
+
+
+def pxe_exit_poweroff(vm, path):
+    """After "exit" with the PXE stack unloaded: nobody to return to, so
+    Ferry powers off."""
+    vm.wait_exit(timeout=30)
+    check("Returning to the PXE ROM" not in vm.output,
+          "Ferry tried to return to the PXE ROM it unloaded")
 
 
 @test("kpxe-chain-prompt", timeout_s=150)
 def kpxe_chain_prompt(ctx):
-    """bin/ferry.kpxe from QEMU's PXE ROM: the UNDI NIC and a prompt."""
-    ifstat = pxe_chain(ctx, "ferry.kpxe")
+    """bin/ferry.kpxe from QEMU's PXE ROM: the UNDI NIC and a prompt;
+    "exit" returns to the PXE ROM and the BIOS goes on."""
+    ifstat = pxe_chain(ctx, "ferry.kpxe", pxe_exit_to_rom)
     check("undi" in ifstat.lower() or "UNDI" in ifstat,
           "ifstat does not show the UNDI device: %r" % ifstat)
 
 
 @test("pxe-chain-prompt", timeout_s=150)
 def pxe_chain_prompt(ctx):
-    """bin/ferry.pxe from QEMU's PXE ROM: native driver and a prompt."""
-    ifstat = pxe_chain(ctx, "ferry.pxe")
+    """bin/ferry.pxe from QEMU's PXE ROM: native driver and a prompt;
+    "exit" powers off (the PXE stack is gone)."""
+    ifstat = pxe_chain(ctx, "ferry.pxe", pxe_exit_poweroff)
     check("undi" not in ifstat.lower(),
           "the PXE stack was not unloaded: %r" % ifstat)
