@@ -157,13 +157,14 @@ PCBIOS_UNPACK_WORK := $(shell sed -n 's/^\#define FZ_WORK_SIZE //p' \
 PCBIOS_UNPACK_CM_WORK := $(shell sed -n 's/^\#define CM_WORK_SIZE //p' \
 	arch/x86/prefix/unpack.h)
 
-# pcbios_image(name, sources, ferryz options, C object folder):
-# build/pcbios/<name>.elf, .body (with its relocations, as for the lkrn)
-# and .fz (packed)
 # pcbios_image_objs(sources, C object folder): the objects of an image
+# (other than C, the sources' objects are the same for every image)
 pcbios_image_objs = $(patsubst %,$(2)/%.o,$(basename $(filter %.c,$(1)))) \
 	$(patsubst %,$(PCBIOS_BUILD)/%.o,$(basename $(filter-out %.c,$(1))))
 
+# pcbios_image(name, sources, ferryz options, C object folder):
+# build/pcbios/<name>.elf, .body (with its relocations, as for the lkrn)
+# and .fz (packed)
 define pcbios_image
 $$(PCBIOS_BUILD)/$(1).elf: $$(call pcbios_image_objs,$(2),$(4)) \
 		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk \
@@ -183,6 +184,7 @@ $$(PCBIOS_BUILD)/$(1).fz: $$(PCBIOS_BUILD)/$(1).body $$(FERRYZ)
 
 PCBIOS_PACKED_OBJS += $$(call pcbios_image_objs,$(2),$(4))
 endef
+
 # The nasm definitions a prefix needs for a packed body $(1), unpacked
 # by decompressor $(2) (unpack or unpack_cm) with a workspace of $(3)
 pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
@@ -278,11 +280,12 @@ $(PCBIOS_BUILD)/rom-e1000-nopmm.img: arch/x86/prefix/rom.asm \
 		-o $@.prefix $<
 	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-e1000.fz > $@
 
-build/test/8086100e-nopmm.rom: $(PCBIOS_BUILD)/rom-e1000-nopmm.img util/romid.py
+$(BUILD)/test/8086100e-nopmm.rom: $(PCBIOS_BUILD)/rom-e1000-nopmm.img \
+		util/romid.py
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) util/romid.py $< $@ 8086 100e
 
-all: build/test/8086100e-nopmm.rom
+all: $(BUILD)/test/8086100e-nopmm.rom
 
 # pcbios_rom(vendor, device, driver)
 define pcbios_rom
