@@ -280,12 +280,12 @@ $(PCBIOS_BUILD)/rom-e1000-nopmm.img: arch/x86/prefix/rom.asm \
 		-o $@.prefix $<
 	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-e1000.fz > $@
 
-$(BUILD)/test/8086100e-nopmm.rom: $(PCBIOS_BUILD)/rom-e1000-nopmm.img \
+$(BUILD)/test-roms/8086100e-nopmm.rom: $(PCBIOS_BUILD)/rom-e1000-nopmm.img \
 		util/romid.py
 	@mkdir -p $(@D)
 	$(Q)$(PYTHON) util/romid.py $< $@ 8086 100e
 
-all: $(BUILD)/test/8086100e-nopmm.rom
+all: $(BUILD)/test-roms/8086100e-nopmm.rom
 
 # pcbios_rom(vendor, device, driver)
 define pcbios_rom

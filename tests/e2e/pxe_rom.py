@@ -4,8 +4,8 @@
     packed body to PMM memory at POST, keeping a stub of 2 KiB in
     the option-ROM area, runs Ferry from its BEV and, with no boot file
     from DHCP, returns to the BIOS, which tries its next boot device;
-  - a test build that finds no PMM (build/test/8086100e-nopmm.rom) keeps
-    the whole ROM in the option-ROM area and still runs;
+  - a test build that finds no PMM (build/test-roms/8086100e-nopmm.rom)
+    keeps the whole ROM in the option-ROM area and still runs;
   - "exit" at the ROM's prompt, and a NIC without link, give the boot
     back to the BIOS;
   - bin/ferry.kpxe and bin/ferry.pxe, loaded by QEMU's own PXE ROM (an
@@ -127,7 +127,7 @@ def rom_e1000_no_pmm(ctx):
     """A BIOS without PMM (a test build of the e1000 ROM that looks for
     another signature): the whole ROM stays in the option-ROM area, it
     says so, Ferry still runs from it and gives the boot back."""
-    rom = "build/test/8086100e-nopmm.rom"
+    rom = "build/test-roms/8086100e-nopmm.rom"
     output, contents = rom_boot_to_bios(ctx, rom)
     check("the option-ROM area (no PMM)" in output,
           "Ferry did not say it ran without PMM")
