@@ -78,7 +78,11 @@ extern int unpack(unsigned char *dest, unsigned int dest_len,
 /** Adaptive probability map contexts (previous byte, bits so far) */
 #define CM_APM_CONTEXTS 65536
 /** Most bits a counter counts (its slowest rate is 1/(limit + 1.5)) */
-#define CM_COUNT_LIMIT 12
+#define CM_COUNT_LIMIT 60
+/** A bit more than this far (of 65536) from a counter's prediction... */
+#define CM_COUNT_SURPRISE 32768
+/** ...takes its count back to this, so that it adapts fast again */
+#define CM_COUNT_SURPRISED 2
 /** Mixer learning rate (in quarters) for the first bytes */
 #define CM_LEARNING_RATE_EARLY 10
 /** Bytes coded at the early rate */

@@ -13,7 +13,8 @@
  * size limit that tight, keep unpack.c.
  *
  * The models, each giving a probability as a 16-bit adaptive counter
- * whose rate slows as it sees more bits (1/(n + 1.5)):
+ * whose rate slows as it sees more bits (1/(n + 1.5)) and is fast again
+ * after a bit it was sure would not come:
  *   - order 0 (the bits of the current byte so far);
  *   - hashed contexts: the previous 1, 2, 3, 4 and 6 bytes, sparse
  *     contexts that skip bytes (instruction operands), and the previous
@@ -363,6 +364,11 @@ static void cm_count(unsigned int *counter, unsigned int bit)
 	int p = (value >> 16);
 	int target = (bit ? 65535 : 0);
 
+	/* A bit the counter was sure would not come: the context has
+	 * changed its mind, so learn quickly again */
+	if (seen > CM_COUNT_SURPRISED && ((target - p) > CM_COUNT_SURPRISE ||
+					  (p - target) > CM_COUNT_SURPRISE))
+		seen = CM_COUNT_SURPRISED;
 	p += (((target - p) * 2) / ((2 * seen) + 3));
 	if (seen < CM_COUNT_LIMIT)
 		seen++;
