@@ -68,7 +68,7 @@ extern int unpack(unsigned char *dest, unsigned int dest_len,
 /** Match model counters (by length up to 15 and expected bit) */
 #define CM_MATCH_COUNTERS 64
 /** Contexts with a counter each (order 0 first) */
-#define CM_CONTEXTS 11
+#define CM_CONTEXTS 12
 /** Mixer inputs: the contexts and the match model */
 #define CM_INPUTS (CM_CONTEXTS + 1)
 /** First mixer's weight sets (match length bucket, bits so far) */

@@ -187,6 +187,7 @@ static void cm_byte(struct cm_model *model)
 	model->hash[8] = cm_hash(((last4 & 0xff) | ((pos & 3) << 8)), 9);
 	model->hash[9] = cm_hash((last4 & 0xff00ff), 10);
 	model->hash[10] = cm_hash((last4 & 0xffff00), 11);
+	model->hash[11] = cm_hash((last4 & 0xff0000ff), 12);
 
 	/* The match model: follow the current match, or find a new one */
 	if (model->match_len && buf[model->match_ptr] == buf[pos - 1]) {
