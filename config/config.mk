@@ -21,8 +21,9 @@ COMMANDS := $(filter-out $(COMMANDS_PCI), \
 # The network stack and protocols
 NET_SRCS := $(wildcard net/*.c)
 
-# Cryptography (on BearSSL, built by crypto/bearssl.mk)
-CRYPTO_SRCS := crypto/digest.c
+# Cryptography (on BearSSL, built by crypto/bearssl.mk): each digest
+# algorithm is its own object
+CRYPTO_SRCS := crypto/digest.c crypto/md5.c crypto/sha1.c crypto/sha256.c
 
 # Image handling and the image types every platform has
 IMAGE_SRCS := image/image.c image/download.c image/script.c \
@@ -49,3 +50,6 @@ HARDWARE_SRCS = $(BUS_SRCS) $(NET_DRIVER_SRCS) \
 # configurations written for iPXE (which test it to avoid chainload
 # loops) work unchanged.  Set DHCP_USER_CLASS=... to tell Ferry apart.
 DHCP_USER_CLASS := iPXE
+
+# What option ROMs leave out to fit in 64 KiB
+include config/rom.mk

@@ -13,6 +13,9 @@
 /** No command of that name */
 #define ENOENT_COMMAND ERROR_CODE(ERRCLASS_ENOENT, 1)
 ERROR_MESSAGE(ENOENT_COMMAND, "Command not found");
+/** A command this build leaves out (config/rom.mk) */
+#define ENOTSUP_COMMAND ERROR_CODE(ERRCLASS_ENOTSUP, 1)
+ERROR_MESSAGE(ENOTSUP_COMMAND, "Command not in this build");
 
 /**
  * Find a command by name
@@ -55,4 +58,21 @@ int command_exec(int argc, char **argv)
 	}
 	getopt_reset();
 	return command->exec(argc, argv);
+}
+
+/**
+ * Run a command this build leaves out
+ *
+ * A build that leaves out commands (config/rom.mk) registers a stand-in
+ * for each, made by util/omitted.py, so that a script using one fails
+ * with a message saying why rather than "Command not found".
+ *
+ * @v argc		Number of arguments
+ * @v argv		Arguments (argv[0] is the name)
+ * @ret rc		Return status code (always an error)
+ */
+int command_not_built(int argc, char **argv)
+{
+	error_print(-ENOTSUP_COMMAND, ((argc > 0) ? argv[0] : NULL));
+	return -ENOTSUP_COMMAND;
 }

@@ -33,5 +33,6 @@ struct command {
 
 extern struct command *command_find(const char *name);
 extern int command_exec(int argc, char **argv);
+extern int command_not_built(int argc, char **argv);
 
 #endif /* CORE_COMMAND_H */

@@ -13,6 +13,7 @@
 #include "core/process.h"
 #include "core/console.h"
 #include "core/autoboot.h"
+#include "core/exit.h"
 #include "core/errors.h"
 
 /** How long the banner offers the command line, by default */
@@ -90,6 +91,7 @@ static int main_offer_shell(void)
 void ferry_main(void)
 {
 	struct boot_method *method;
+	struct exit_method *exit_method;
 
 	ferry_init();
 	ferry_banner();
@@ -100,10 +102,12 @@ void ferry_main(void)
 		}
 	}
 	shell();
-	/* "exit", or input ended (host only): leave as a powered-off
-	 * machine would.  (Returning to the firmware, so that it tries its
-	 * next boot device, comes with the option ROM and PXE builds.)
+	/* "exit", or input ended (host only): hand back to whatever started
+	 * Ferry if this build can (core/exit.h), else leave as a powered-off
+	 * machine would
 	 */
+	for_each_table_entry(exit_method, EXIT_METHODS)
+		exit_method->exit();
 	shutdown_run_all(0);
 	platform_poweroff();
 	for (;;)

@@ -54,6 +54,8 @@ extern struct digest_algorithm sha1_algorithm;
 extern struct digest_algorithm sha256_algorithm;
 
 extern struct digest_algorithm *digest_find(const char *name);
+extern void digest_bearssl_update(void *ctx, const void *data, size_t len);
+extern void digest_bearssl_final(void *ctx, void *out);
 extern void digest_buffer(struct digest_algorithm *digest, const void *data,
 			  size_t len, void *out);
 

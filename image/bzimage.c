@@ -80,12 +80,6 @@ ERROR_MESSAGE(ENOMEM_BASEMEM,
 /** Prefix of an initrd argument giving the file's permissions */
 #define BZIMAGE_MODE_ARG   "mode="
 
-/** Image types that are never initrds (image/script.c and the kernels) */
-extern struct image_type script_image_type;
-extern struct image_type bzimage_image_type;
-extern struct image_type multiboot_image_type;
-extern struct image_type elf_image_type;
-
 /**
  * Round up
  *
@@ -350,10 +344,7 @@ static int bzimage_initrd_candidate(struct image *image)
 
 	if ((rc = image_probe(image)) != 0)
 		return ERROR_IS(rc, ENOEXEC);
-	return (image->type != &script_image_type &&
-		image->type != &bzimage_image_type &&
-		image->type != &multiboot_image_type &&
-		image->type != &elf_image_type);
+	return !(image->type->flags & IMAGE_TYPE_NOT_INITRD);
 }
 
 /**
@@ -688,4 +679,5 @@ struct image_type bzimage_image_type __image_type(PROBE_NORMAL) = {
 	.name = "bzImage",
 	.probe = bzimage_probe,
 	.exec = bzimage_exec,
+	.flags = IMAGE_TYPE_NOT_INITRD,
 };

@@ -14,7 +14,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "image/image.h"
-#include "image/gzip.h"
 #include "core/xfer.h"
 #include "core/iobuf.h"
 #include "core/malloc.h"
@@ -338,8 +337,8 @@ int image_download(const char *uri_text, const char *name,
 		if (trimmed)
 			downloader->image->data = trimmed;
 	}
-	/* Compressed images are unpacked now (image/gzip.c) */
-	rc = image_decompress(downloader->image);
+	/* Compressed images are unpacked now (image/gzip.c, if built in) */
+	rc = image_decode(downloader->image);
 	if (rc != 0)
 		goto err_image;
 	*image = image_get(downloader->image);

@@ -337,4 +337,5 @@ struct image_type elf_image_type __image_type(PROBE_NORMAL) = {
 	.name = "ELF",
 	.probe = elf_probe,
 	.exec = elf_exec,
+	.flags = IMAGE_TYPE_NOT_INITRD,
 };

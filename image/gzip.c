@@ -323,3 +323,9 @@ int image_decompress(struct image *image)
 	image->type = NULL;
 	return 0;
 }
+
+/** gzip-compressed images are unpacked when fetched */
+struct image_decoder gzip_image_decoder __image_decoder = {
+	.name = "gzip",
+	.decode = image_decompress,
+};

@@ -232,6 +232,24 @@ int image_probe(struct image *image)
 }
 
 /**
+ * Decode a fetched image with whichever decoder knows its format
+ *
+ * @v image		Image
+ * @ret rc		Return status code
+ */
+int image_decode(struct image *image)
+{
+	const struct image_decoder *decoder;
+	int rc;
+
+	for_each_table_entry(decoder, IMAGE_DECODERS) {
+		if ((rc = decoder->decode(image)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/**
  * Select an image for booting (and no other)
  *
  * @v image		Image

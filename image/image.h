@@ -74,7 +74,12 @@ struct image_type {
 	 * @ret rc		Return status code (only when it returns)
 	 */
 	int (*exec)(struct image *image);
+	/** IMAGE_TYPE_... flags */
+	unsigned int flags;
 };
+
+/** A kernel or a script: never taken as an initrd that was not named */
+#define IMAGE_TYPE_NOT_INITRD 0x01
 
 /** Table of image types, probed in order */
 #define IMAGE_TYPES __table(struct image_type, image_types)
@@ -84,6 +89,29 @@ struct image_type {
 #define PROBE_LAST 02
 /** Declare an image type */
 #define __image_type(order) __table_entry(IMAGE_TYPES, order)
+
+/**
+ * A decoder for fetched images (image/gzip.c): applied to each image when
+ * its download completes, so that a build without it simply keeps the
+ * image as it came
+ */
+struct image_decoder {
+	/** Name ("gzip") */
+	const char *name;
+	/**
+	 * Decode an image in place if it is in this decoder's format
+	 *
+	 * @v image		Image
+	 * @ret rc		Return status code (0 also when the image is
+	 *			not in this format)
+	 */
+	int (*decode)(struct image *image);
+};
+
+/** Table of image decoders */
+#define IMAGE_DECODERS __table(struct image_decoder, image_decoders)
+/** Declare an image decoder */
+#define __image_decoder __table_entry(IMAGE_DECODERS, 01)
 
 /** All registered images, oldest first */
 extern struct list_head images;
@@ -106,6 +134,7 @@ extern int image_register(struct image *image);
 extern void image_unregister(struct image *image);
 extern struct image *image_find(const char *name);
 extern int image_probe(struct image *image);
+extern int image_decode(struct image *image);
 extern int image_select(struct image *image);
 extern struct image *image_selected(void);
 extern int image_exec(struct image *image);

@@ -463,4 +463,5 @@ struct image_type multiboot_image_type __image_type(PROBE_NORMAL) = {
 	.name = "multiboot",
 	.probe = multiboot_probe,
 	.exec = multiboot_exec,
+	.flags = IMAGE_TYPE_NOT_INITRD,
 };

@@ -39,4 +39,5 @@ struct image_type script_image_type __image_type(PROBE_NORMAL) = {
 	.name = "script",
 	.probe = script_image_probe,
 	.exec = script_image_exec,
+	.flags = IMAGE_TYPE_NOT_INITRD,
 };

@@ -837,6 +837,31 @@ static void http_finish(struct http_request *http, int rc);
 static void http_lost(struct http_request *http, int rc);
 
 /**
+ * Find HTTP authentication, if this build has it (net/http_auth.c)
+ *
+ * @ret authenticator	Authenticator, or NULL
+ */
+static struct http_authenticator *http_authenticator(void)
+{
+	if (!table_num_entries(HTTP_AUTHENTICATORS))
+		return NULL;
+	return table_start(HTTP_AUTHENTICATORS);
+}
+
+/**
+ * Forget a request's kept challenge
+ *
+ * @v http		Request
+ */
+static void http_auth_forget(struct http_request *http)
+{
+	struct http_authenticator *authenticator = http_authenticator();
+
+	if (authenticator)
+		authenticator->clear(&http->auth);
+}
+
+/**
  * Free a request
  *
  * @v refcnt		Reference counter
@@ -850,7 +875,7 @@ static void http_free(struct refcnt *refcnt)
 	uri_put(http->redirect);
 	if (http->params)
 		params_put(http->params);
-	http_auth_clear(&http->auth);
+	http_auth_forget(http);
 	heap_free(http->header);
 	heap_free(http->validator);
 	heap_free(http);
@@ -1001,6 +1026,7 @@ static size_t http_format_request(struct http_request *http, const char *target,
 {
 	struct uri *uri = http->uri;
 	const char *method = (http->post ? "POST" : "GET");
+	struct http_authenticator *authenticator;
 	struct param *param;
 	size_t used = 0;
 
@@ -1021,8 +1047,10 @@ static size_t http_format_request(struct http_request *http, const char *target,
 			used = http_append(buf, len, used, "If-Range: %s\r\n",
 					   http->validator);
 	}
-	if (http->auth.scheme != HTTP_AUTH_NONE && uri->user) {
-		used += http_auth_format(&http->auth, method, target, uri->user,
+	if (http->auth.scheme != HTTP_AUTH_NONE && uri->user &&
+	    (authenticator = http_authenticator())) {
+		used += authenticator->format(&http->auth, method, target,
+					 uri->user,
 					 (uri->password ? uri->password : ""),
 					 ((used < len) ? (buf + used) : NULL),
 					 ((used < len) ? (len - used) : 0));
@@ -1066,8 +1094,8 @@ static int http_send_request(struct http_request *http)
 	if (!target)
 		return -ENOMEM;
 	http_format_target(http->uri, target, (target_len + 1));
-	if (http->auth.scheme != HTTP_AUTH_NONE)
-		http_auth_prepare(&http->auth);
+	if (http->auth.scheme != HTTP_AUTH_NONE && http_authenticator())
+		http_authenticator()->prepare(&http->auth);
 	len = http_format_request(http, target, NULL, 0);
 	iob = xfer_alloc_iob(&http->socket, (len + 1));
 	if (!iob) {
@@ -1333,6 +1361,7 @@ static int http_rx_redirect(struct http_request *http)
  */
 static int http_rx_unauthorized(struct http_request *http)
 {
+	struct http_authenticator *authenticator = http_authenticator();
 	struct http_response *response = &http->response;
 	unsigned int i;
 	int rc;
@@ -1341,9 +1370,12 @@ static int http_rx_unauthorized(struct http_request *http)
 		return -EACCES_HTTP_AUTH_NEEDED;
 	if (http->auth_answered)
 		return -EACCES_HTTP_AUTH_FAILED;
-	http_auth_clear(&http->auth);
+	http_auth_forget(http);
+	if (!authenticator)
+		return -ENOTSUP_HTTP_AUTH;
 	for (i = 0; i < response->num_challenges; i++) {
-		rc = http_auth_challenge(&http->auth, response->challenges[i]);
+		rc = authenticator->challenge(&http->auth,
+					      response->challenges[i]);
 		if (rc != 0)
 			return rc;
 	}
@@ -1396,7 +1428,7 @@ static int http_follow_redirect(struct http_request *http)
 	http->uri = target;
 	http->scheme = scheme;
 	/* Credentials belong to the URI they came with */
-	http_auth_clear(&http->auth);
+	http_auth_forget(http);
 	http->auth_answered = 0;
 	http_reconnect(http);
 	return 0;
@@ -1889,7 +1921,7 @@ int http_open(struct xfer *parent, struct uri *uri)
 	xfer_init(&http->socket, &http_socket_operations, &http->refcnt);
 	process_init(&http->process, "http", http_step);
 	timer_init(&http->timer, http_expired);
-	http_auth_init(&http->auth);
+	memset(&http->auth, 0, sizeof(http->auth));
 	http->uri = uri_get(uri);
 	http->scheme = scheme;
 	rc = http_find_params(uri, &http->params);

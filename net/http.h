@@ -235,6 +235,31 @@ extern void http_connection_release(struct xfer *socket,
 extern void http_connection_flush(void);
 extern unsigned int http_connection_idle_count(void);
 
+/**
+ * HTTP authentication (net/http_auth.c), reached through this table so
+ * that a build may leave it out (config/rom.mk): without it a server
+ * that asks for credentials gets none, and the request fails with
+ * "authentication scheme not supported"
+ */
+struct http_authenticator {
+	/** Forget the kept challenge (http_auth_clear()) */
+	void (*clear)(struct http_auth *auth);
+	/** Read a WWW-Authenticate value (http_auth_challenge()) */
+	int (*challenge)(struct http_auth *auth, const char *value);
+	/** Get ready to answer once more (http_auth_prepare()) */
+	void (*prepare)(struct http_auth *auth);
+	/** Format the Authorization field (http_auth_format()) */
+	size_t (*format)(const struct http_auth *auth, const char *method,
+			 const char *target, const char *user,
+			 const char *password, char *buf, size_t len);
+};
+
+/** Table of HTTP authenticators (at most one) */
+#define HTTP_AUTHENTICATORS \
+	__table(struct http_authenticator, http_authenticators)
+/** Declare the HTTP authenticator */
+#define __http_authenticator __table_entry(HTTP_AUTHENTICATORS, 01)
+
 /* net/http_auth.c */
 extern void http_auth_init(struct http_auth *auth);
 extern void http_auth_clear(struct http_auth *auth);

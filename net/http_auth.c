@@ -177,7 +177,8 @@ static unsigned int http_auth_rank(const struct http_auth *auth)
 	case HTTP_AUTH_BASIC:
 		return 1;
 	case HTTP_AUTH_DIGEST:
-		return ((auth->digest == &sha256_algorithm) ? 3 : 2);
+		return ((auth->digest &&
+			 strcmp(auth->digest->name, "sha256") == 0) ? 3 : 2);
 	default:
 		return 0;
 	}
@@ -212,13 +213,13 @@ static int http_auth_digest_param(struct http_auth *auth, const char *name,
 {
 	static const struct {
 		const char *name;
-		struct digest_algorithm *digest;
+		const char *digest;
 		int session;
 	} algorithms[] = {
-		{ "MD5", &md5_algorithm, 0 },
-		{ "MD5-sess", &md5_algorithm, 1 },
-		{ "SHA-256", &sha256_algorithm, 0 },
-		{ "SHA-256-sess", &sha256_algorithm, 1 },
+		{ "MD5", "md5", 0 },
+		{ "MD5-sess", "md5", 1 },
+		{ "SHA-256", "sha256", 0 },
+		{ "SHA-256-sess", "sha256", 1 },
 	};
 	unsigned int i;
 
@@ -246,7 +247,10 @@ static int http_auth_digest_param(struct http_auth *auth, const char *name,
 		for (i = 0; i < (sizeof(algorithms) / sizeof(algorithms[0]));
 		     i++) {
 			if (strcasecmp(value, algorithms[i].name) == 0) {
-				auth->digest = algorithms[i].digest;
+				/* A build may leave the algorithm out */
+				auth->digest = digest_find(algorithms[i].digest);
+				if (!auth->digest)
+					return -EINVAL;
 				auth->session = algorithms[i].session;
 				auth->algorithm = algorithms[i].name;
 				return 0;
@@ -303,7 +307,7 @@ int http_auth_challenge(struct http_auth *auth, const char *value)
 		} else if (scheme_len == 6 &&
 			   strncasecmp(scheme, "Digest", 6) == 0) {
 			candidate.scheme = HTTP_AUTH_DIGEST;
-			candidate.digest = &md5_algorithm;
+			candidate.digest = digest_find("md5");
 		} else {
 			usable = 0;
 		}
@@ -356,7 +360,9 @@ int http_auth_challenge(struct http_auth *auth, const char *value)
 				rc = 0;
 			}
 		}
-		if (candidate.scheme == HTTP_AUTH_DIGEST && !candidate.nonce)
+		/* Digest needs a nonce, and its algorithm built in */
+		if (candidate.scheme == HTTP_AUTH_DIGEST &&
+		    (!candidate.nonce || !candidate.digest))
 			usable = 0;
 		if (usable &&
 		    http_auth_rank(&candidate) > http_auth_rank(auth)) {
@@ -422,10 +428,12 @@ void http_auth_prepare(struct http_auth *auth)
 	char seed[64];
 
 	auth->nonce_count++;
+	if (!auth->digest)
+		return;
 	http_append(seed, sizeof(seed), 0, "%llx-%x-%lx",
 		    (unsigned long long)clock_ms(), ++counter,
 		    (unsigned long)(uintptr_t)auth);
-	http_auth_hash(&md5_algorithm, hex, seed,
+	http_auth_hash(auth->digest, hex, seed,
 		       (auth->nonce ? auth->nonce : ""), NULL);
 	memcpy(auth->cnonce, hex, HTTP_AUTH_CNONCE_LEN);
 	auth->cnonce[HTTP_AUTH_CNONCE_LEN] = '\0';
@@ -615,3 +623,11 @@ size_t http_auth_format(const struct http_auth *auth, const char *method,
 	}
 	return http_append(buf, len, used, "\r\n");
 }
+
+/** HTTP authentication: Basic and Digest */
+struct http_authenticator http_auth_authenticator __http_authenticator = {
+	.clear = http_auth_clear,
+	.challenge = http_auth_challenge,
+	.prepare = http_auth_prepare,
+	.format = http_auth_format,
+};

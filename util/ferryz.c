@@ -1,13 +1,14 @@
 /*
  * ferryz: pack an image for Ferry's prefixes
  *
- *     ferryz INPUT OUTPUT
+ *     ferryz [--cm] INPUT OUTPUT
  *
  * Writes INPUT packed in the "FZ" format (see arch/x86/prefix/unpack.c),
- * then unpacks the result with the prefixes' own decoder and fails
- * unless it gives INPUT back, so that a packing bug stops the build
- * rather than a machine.  Prints "<in> -> <out> bytes" on standard
- * error.
+ * or with --cm in the "FZ-CM" format (context mixing: smaller and much
+ * slower to unpack, for option ROMs; arch/x86/prefix/unpack_cm.c), then
+ * unpacks the result with the prefixes' own decoder and fails unless it
+ * gives INPUT back, so that a packing bug stops the build rather than a
+ * machine.  Prints "<in> -> <out> bytes" on standard error.
  *
  * The encoder mirrors the decoder's model bit for bit.  Its parse is
  * greedy with one step of lookahead, choosing between a literal, a match
@@ -21,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/x86/prefix/unpack.h"
+/* The context mixing model is shared with the decoder, whose functions
+ * are static (the prefixes' copy must have no relocations) */
+#include "arch/x86/prefix/unpack_cm.c"
 
 /** Hash table size (3-byte prefixes) */
 #define HASH_BITS 16
@@ -503,6 +507,61 @@ static void filter_calls(uint8_t *data, size_t len)
 	}
 }
 
+/**
+ * Pack with the context mixing model (the format unpack_cm() reads)
+ *
+ * A binary arithmetic coder over [low, high]: a bit of probability p
+ * (of a 1) keeps the lower p/4096 of the interval; bytes on which low
+ * and high agree are written out.
+ *
+ * @v data		Data, CALL-filtered
+ * @v len		Length
+ * @v enc		Where the output goes (only out and len are used)
+ */
+static void pack_cm(const uint8_t *data, size_t len, struct encoder *enc)
+{
+	struct cm_model *model;
+	uint8_t *copy;
+	uint32_t low = 0;
+	uint32_t high = 0xffffffffU;
+	uint32_t mid;
+	unsigned int bit;
+	unsigned int p;
+	size_t i;
+	int shift;
+
+	model = malloc(sizeof(*model));
+	copy = malloc(len + 1);
+	if (!model || !copy)
+		fail("out of memory");
+	cm_init(model, copy);
+	for (i = 0; i < len; i++) {
+		for (shift = 7; shift >= 0; shift--) {
+			bit = ((data[i] >> shift) & 1);
+			p = cm_predict(model);
+			mid = (low + (uint32_t)(((uint64_t)(high - low) * p) >>
+						12));
+			if (bit)
+				high = mid;
+			else
+				low = (mid + 1);
+			cm_update(model, bit);
+			while (((low ^ high) & 0xff000000U) == 0) {
+				put_byte(enc, (high >> 24));
+				low <<= 8;
+				high = ((high << 8) | 0xff);
+			}
+		}
+	}
+	/* Any code in [low, high] will do: low's top byte, then ones */
+	put_byte(enc, (low >> 24));
+	put_byte(enc, 0xff);
+	put_byte(enc, 0xff);
+	put_byte(enc, 0xff);
+	free(copy);
+	free(model);
+}
+
 int main(int argc, char **argv)
 {
 	static struct encoder enc;
@@ -515,9 +574,15 @@ int main(int argc, char **argv)
 	size_t got;
 	FILE *file;
 	unsigned int i;
+	int cm = 0;
 
+	if (argc == 4 && strcmp(argv[1], "--cm") == 0) {
+		cm = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 3)
-		fail("usage: ferryz INPUT OUTPUT");
+		fail("usage: ferryz [--cm] INPUT OUTPUT");
 	for (i = 1; i < (1 << 11); i++)
 		price_table[i] = (unsigned int)(-log2(i / 2048.0) *
 						(1 << PRICE_SHIFT) + 0.5);
@@ -540,18 +605,27 @@ int main(int argc, char **argv)
 
 	filtered = malloc(len + 1);
 	check = malloc(len + 1);
-	work = malloc(FZ_WORK_SIZE);
+	work = malloc(cm ? CM_WORK_SIZE : FZ_WORK_SIZE);
 	if (!filtered || !check || !work)
 		fail("out of memory");
 	memcpy(filtered, data, len);
-	filter_calls(filtered, len);
-	pack(filtered, len, &enc);
-
-	if (sizeof(uint16_t) * FZ_PROBS > FZ_WORK_SIZE)
-		fail("workspace too small for the model");
-	if (unpack(check, len, enc.out, enc.len, work) != 0 ||
-	    memcmp(check, data, len) != 0)
-		fail("packed data does not unpack to the input");
+	if (cm) {
+		if (sizeof(struct cm_model) > CM_WORK_SIZE)
+			fail("workspace too small for the model");
+		cm_filter_calls(filtered, len, 1);
+		pack_cm(filtered, len, &enc);
+		if (unpack_cm(check, len, enc.out, enc.len, work) != 0 ||
+		    memcmp(check, data, len) != 0)
+			fail("packed data does not unpack to the input");
+	} else {
+		filter_calls(filtered, len);
+		pack(filtered, len, &enc);
+		if (sizeof(uint16_t) * FZ_PROBS > FZ_WORK_SIZE)
+			fail("workspace too small for the model");
+		if (unpack(check, len, enc.out, enc.len, work) != 0 ||
+		    memcmp(check, data, len) != 0)
+			fail("packed data does not unpack to the input");
+	}
 
 	file = fopen(argv[2], "wb");
 	if (!file || fwrite(enc.out, 1, enc.len, file) != enc.len ||

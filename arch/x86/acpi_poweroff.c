@@ -381,7 +381,7 @@ static uint16_t acpi_pm1_port(uint32_t legacy, const struct acpi_gas *extended)
  *
  * @ret rc		Return status code (only on failure)
  */
-int acpi_poweroff(void)
+static int acpi_poweroff(void)
 {
 	const struct acpi_rsdp *rsdp;
 	const struct acpi_fadt *fadt;
@@ -447,3 +447,9 @@ int acpi_poweroff(void)
 	}
 	return 0;
 }
+
+/** ACPI first: it works on every machine made this century */
+struct poweroff_method acpi_poweroff_method __poweroff_method(01) = {
+	.name = "ACPI",
+	.poweroff = acpi_poweroff,
+};

@@ -56,7 +56,7 @@ static int apm_call(unsigned int function, unsigned int bx, unsigned int cx,
  *
  * @ret rc		Return status code (only on failure)
  */
-int apm_poweroff(void)
+static int apm_poweroff(void)
 {
 	struct realmode_regs regs;
 
@@ -72,3 +72,9 @@ int apm_poweroff(void)
 		return -EIO_APM;
 	return 0;
 }
+
+/** APM after ACPI */
+struct poweroff_method apm_poweroff_method __poweroff_method(02) = {
+	.name = "APM",
+	.poweroff = apm_poweroff,
+};

@@ -115,22 +115,28 @@ bin/ferry.lkrn: $(PCBIOS_BUILD)/lkrn-setup.bin $(PCBIOS_BUILD)/ferry.body
 # prefix), packed by util/ferryz.c behind a real-mode prefix that unpacks
 # it to 1 MiB: arch/x86/prefix/pxe.asm or rom.asm (see docs/media.md).
 
-PCBIOS_PREFIX_SRCS := $(sort $(wildcard arch/x86/prefix/*.c))
+PCBIOS_PREFIX_SRCS := $(filter-out arch/x86/prefix/unpack%.c,\
+	$(sort $(wildcard arch/x86/prefix/*.c)))
 PCBIOS_NATIVE_DRIVERS := $(filter-out $(PCBIOS_UNDI_SRCS),$(NET_DRIVER_SRCS))
 PCBIOS_BODY_BASE = $(filter-out $(NET_DRIVER_SRCS),$(COMMON_SRCS) \
 	$(HARDWARE_SRCS)) $(PCBIOS_ARCH_SRCS) $(PCBIOS_PREFIX_SRCS)
 
 # The packer, built for the build machine; it checks what it packs
 FERRYZ := $(BUILD)/util/ferryz
-$(FERRYZ): util/ferryz.c arch/x86/prefix/unpack.c arch/x86/prefix/unpack.h
+$(FERRYZ): util/ferryz.c arch/x86/prefix/unpack.c arch/x86/prefix/unpack_cm.c \
+		arch/x86/prefix/unpack.h
 	@mkdir -p $(@D)
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOST_CC) -O2 -Wall -Wextra -Werror -I. -o $@ util/ferryz.c \
 		arch/x86/prefix/unpack.c -lm
 
-# The prefixes' decompressor: position-independent 32-bit code with no
-# data and no relocations, carried as a flat binary
-$(PCBIOS_BUILD)/unpack.o: arch/x86/prefix/unpack.c arch/x86/prefix/unpack.h
+# The prefixes' decompressors: position-independent 32-bit code with no
+# data and no relocations, carried as flat binaries.  unpack.bin (LZ77)
+# for the PXE images; unpack_cm.bin (context mixing: smaller output,
+# slower, a 28 MiB workspace) for option ROMs, which must fit in 64 KiB.
+PCBIOS_UNPACKERS := unpack unpack_cm
+$(PCBIOS_UNPACKERS:%=$(PCBIOS_BUILD)/%.o): $(PCBIOS_BUILD)/%.o: \
+		arch/x86/prefix/%.c arch/x86/prefix/unpack.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(CC) -m32 -march=i386 -Os -ffreestanding -nostdinc -I. -fno-pic \
@@ -138,24 +144,38 @@ $(PCBIOS_BUILD)/unpack.o: arch/x86/prefix/unpack.c arch/x86/prefix/unpack.h
 		-fno-asynchronous-unwind-tables -fno-stack-protector -mno-sse \
 		-mno-mmx -mno-80387 -Wall -Wextra -Werror -c $< -o $@
 	$(Q)if readelf -rW $@ | grep -q 'R_386'; then \
-		echo "unpack.o: the decompressor must have no relocations"; \
+		echo "$@: the decompressor must have no relocations"; \
 		rm -f $@; exit 1; fi
 	$(Q)if [ -n "$$(objdump -h $@ | awk '$$2 ~ /^\.(data|bss|rodata)/ \
 		&& $$3 != "00000000"')" ]; then \
-		echo "unpack.o: the decompressor must have no data"; \
+		echo "$@: the decompressor must have no data"; \
 		rm -f $@; exit 1; fi
 
-$(PCBIOS_BUILD)/unpack.bin: $(PCBIOS_BUILD)/unpack.o
+$(PCBIOS_UNPACKERS:%=$(PCBIOS_BUILD)/%.bin): $(PCBIOS_BUILD)/%.bin: \
+		$(PCBIOS_BUILD)/%.o
 	$(Q)objcopy -O binary -j .text $< $@
 
-# pcbios_image(name, sources): build/pcbios/<name>.elf, .body (with its
-# relocations, as for the lkrn) and .fz (packed)
+# The workspace each decompressor needs, from unpack.h
+PCBIOS_UNPACK_WORK := $(shell sed -n 's/^\#define FZ_WORK_SIZE //p' \
+	arch/x86/prefix/unpack.h)
+PCBIOS_UNPACK_CM_WORK := $(shell sed -n 's/^\#define CM_WORK_SIZE //p' \
+	arch/x86/prefix/unpack.h)
+
+# pcbios_image_objs(sources, C object folder): the objects of an image
+# (other than C, the sources' objects are the same for every image)
+pcbios_image_objs = $(patsubst %,$(2)/%.o,$(basename $(filter %.c,$(1)))) \
+	$(patsubst %,$(PCBIOS_BUILD)/%.o,$(basename $(filter-out %.c,$(1))))
+
+# pcbios_image(name, sources, ferryz options, C object folder):
+# build/pcbios/<name>.elf, .body (with its relocations, as for the lkrn)
+# and .fz (packed)
 define pcbios_image
-$$(PCBIOS_BUILD)/$(1).elf: $$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2))) \
-		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk
+$$(PCBIOS_BUILD)/$(1).elf: $$(call pcbios_image_objs,$(2),$(4)) \
+		$$(PCBIOS_BUILD)/libbearssl.a arch/x86/pcbios.ld arch/x86/pcbios.mk \
+		config/config.mk config/rom.mk
 	$$(call say,LD,$$@)
 	$$(Q)$$(LD) $$(PCBIOS_LDFLAGS) -o $$@ \
-		$$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2))) \
+		$$(call pcbios_image_objs,$(2),$(4)) \
 		$$(PCBIOS_BUILD)/libbearssl.a $$(PCBIOS_LIBGCC)
 
 $$(PCBIOS_BUILD)/$(1).body: $$(PCBIOS_BUILD)/$(1).elf util/relocs.py
@@ -164,19 +184,24 @@ $$(PCBIOS_BUILD)/$(1).body: $$(PCBIOS_BUILD)/$(1).elf util/relocs.py
 
 $$(PCBIOS_BUILD)/$(1).fz: $$(PCBIOS_BUILD)/$(1).body $$(FERRYZ)
 	$$(call say,PACK,$$@)
-	$$(Q)$$(FERRYZ) $$< $$@ 2>/dev/null
+	$$(Q)$$(FERRYZ) $(3) $$< $$@ 2>/dev/null
 
-PCBIOS_PACKED_OBJS += $$(patsubst %,$$(PCBIOS_BUILD)/%.o,$$(basename $(2)))
+PCBIOS_PACKED_OBJS += $$(call pcbios_image_objs,$(2),$(4))
 endef
 
-# The nasm definitions a prefix needs for a packed body $(1)
+# The nasm definitions a prefix needs for a packed body $(1), unpacked
+# by decompressor $(2) (unpack or unpack_cm) with a workspace of $(3)
 pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
 	-DPACKED_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).fz) \
 	-DPACKED_SUM=$$(od -An -v -tu1 $(PCBIOS_BUILD)/$(1).fz | \
 		awk '{ for (i = 1; i <= NF; i++) s += $$i } \
 		END { printf "%u", s % 4294967296 }') \
-	-DUNPACK_OFFSET=0x$$(nm $(PCBIOS_BUILD)/unpack.o | \
-		awk '$$3 == "unpack" { print $$1 }') \
+	-DUNPACK_OFFSET=0x$$(nm $(PCBIOS_BUILD)/$(2).o | \
+		awk '$$3 == "$(2)" { print $$1 }') \
+	-DUNPACK_BIN='"$(2).bin"' -DUNPACK_WORK_SIZE='$(3)' \
+	-DUNPACK_SUM=$$(od -An -v -tu1 $(PCBIOS_BUILD)/$(2).bin | \
+		awk '{ for (i = 1; i <= NF; i++) s += $$i } \
+		END { printf "%u", s % 4294967296 }') \
 	-DPREFIX_INFO_OFFSET=$$(( 0x$$(nm $(PCBIOS_BUILD)/$(1).elf | \
 		awk '$$3 == "prefix_info" { print $$1 }') - 0x100000 )) \
 	-DFERRY_VERSION='"$(VERSION)"' -Iarch/x86/ -I$(PCBIOS_BUILD)/
@@ -185,13 +210,13 @@ pcbios_prefix_defs = -DBODY_SIZE=$$(stat -c %s $(PCBIOS_BUILD)/$(1).body) \
 pcbios_size = @printf '  %-6s %s: %d bytes\n' SIZE $@ $$(stat -c %s $@)
 
 # bin/ferry.kpxe: the UNDI driver; bin/ferry.pxe: the native drivers
-$(eval $(call pcbios_image,kpxe,$(PCBIOS_BODY_BASE) $(PCBIOS_UNDI_SRCS)))
-$(eval $(call pcbios_image,pxe,$(PCBIOS_BODY_BASE) $(PCBIOS_NATIVE_DRIVERS)))
+$(eval $(call pcbios_image,kpxe,$(PCBIOS_BODY_BASE) $(PCBIOS_UNDI_SRCS),,$(PCBIOS_BUILD)))
+$(eval $(call pcbios_image,pxe,$(PCBIOS_BODY_BASE) $(PCBIOS_NATIVE_DRIVERS),,$(PCBIOS_BUILD)))
 
 $(PCBIOS_BUILD)/%-prefix.bin: arch/x86/prefix/pxe.asm $(PCBIOS_BUILD)/%.fz \
 		$(PCBIOS_BUILD)/unpack.bin VERSION
 	$(call say,NASM,$@)
-	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,$*) \
+	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,$*,unpack,$(PCBIOS_UNPACK_WORK)) \
 		-DPREFIX_TYPE=$(if $(filter kpxe kpxe-%,$*),2,1) -MD $(@:.bin=.d) \
 		-MP -o $@ $<
 
@@ -213,21 +238,58 @@ PCBIOS_ROM_DRIVERS := $(sort $(foreach rom,$(PCBIOS_ROM_LIST),\
 	$(word 3,$(subst :, ,$(rom)))))
 pcbios_rom_field = $(word $(2),$(subst :, ,$(1)))
 
-# What an option ROM leaves out to fit in 64 KiB: HTTPS and the
-# certificate code under it (override in config/local.mk)
-PCBIOS_ROM_OMIT ?= net/https.c net/tls%.c script/commands/digest.c
+# What an option ROM leaves out to fit in 64 KiB: config/rom.mk.  The
+# commands it leaves out get stand-ins that say so (util/omitted.py).
+PCBIOS_ROM_OMITTED := $(filter $(ROM_OMIT_SRCS),$(PCBIOS_BODY_BASE))
+PCBIOS_ROM_STANDINS := $(PCBIOS_BUILD)/rom-omitted.c
+$(PCBIOS_ROM_STANDINS): util/omitted.py config/rom.mk FORCE
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) util/omitted.py $@ $(PCBIOS_ROM_OMITTED)
+.PHONY: FORCE
+FORCE:
+
+# An option ROM's C objects are compiled again with ROM_CFLAGS
+# (config/rom.mk: tuned for size), in their own folder
+PCBIOS_ROM_BUILD := $(BUILD)/pcbios-rom
+$(PCBIOS_ROM_BUILD)/%.o: %.c | $(BEARSSL_DIR)/inc/bearssl.h
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(PCBIOS_CFLAGS) $(ROM_CFLAGS) $(FILE_ID_FLAG) $(DEPFLAGS) \
+		-c $< -o $@
+
+# The virtio transport only where the driver is virtio's
+pcbios_rom_srcs = $(filter-out $(ROM_OMIT_SRCS) $(if $(filter virtio%,$(1)),,\
+	drivers/bus/virtio%.c),$(PCBIOS_BODY_BASE)) $(PCBIOS_ROM_STANDINS) \
+	drivers/net/$(1).c
 
 $(foreach driver,$(PCBIOS_ROM_DRIVERS),$(eval $(call pcbios_image,rom-$(driver),\
-	$(filter-out $(PCBIOS_ROM_OMIT),$(PCBIOS_BODY_BASE)) \
-	drivers/net/$(driver).c)))
+	$(call pcbios_rom_srcs,$(driver)),--cm,$(PCBIOS_ROM_BUILD))))
 
 # The prefix and the packed body, before romid.py finishes it
 $(PCBIOS_BUILD)/rom-%.img: arch/x86/prefix/rom.asm $(PCBIOS_BUILD)/rom-%.fz \
-		$(PCBIOS_BUILD)/unpack.bin VERSION
+		$(PCBIOS_BUILD)/unpack_cm.bin VERSION
 	$(call say,NASM,$@)
-	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,rom-$*) \
+	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,rom-$*,unpack_cm,$(PCBIOS_UNPACK_CM_WORK)) \
 		-MD $(@:.img=.d) -MT $@ -MP -o $@.prefix $<
 	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-$*.fz > $@
+
+# A test build of the e1000 ROM that does not find PMM (it looks for
+# "$NOP" instead of "$PMM"), for the test of a BIOS without PMM
+# (tests/e2e/pxe_rom.py): SeaBIOS always offers PMM.  Not for use.
+$(PCBIOS_BUILD)/rom-e1000-nopmm.img: arch/x86/prefix/rom.asm \
+		$(PCBIOS_BUILD)/rom-e1000.fz $(PCBIOS_BUILD)/unpack_cm.bin VERSION
+	$(call say,NASM,$@)
+	$(Q)$(NASM) -f bin $(call pcbios_prefix_defs,rom-e1000,unpack_cm,$(PCBIOS_UNPACK_CM_WORK)) \
+		-DPMM_SIGNATURE=0x504f4e24 -MD $(@:.img=.d) -MT $@ -MP \
+		-o $@.prefix $<
+	$(Q)cat $@.prefix $(PCBIOS_BUILD)/rom-e1000.fz > $@
+
+$(BUILD)/test-roms/8086100e-nopmm.rom: $(PCBIOS_BUILD)/rom-e1000-nopmm.img \
+		util/romid.py
+	@mkdir -p $(@D)
+	$(Q)$(PYTHON) util/romid.py $< $@ 8086 100e
+
+all: $(BUILD)/test-roms/8086100e-nopmm.rom
 
 # pcbios_rom(vendor, device, driver)
 define pcbios_rom

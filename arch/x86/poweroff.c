@@ -1,10 +1,11 @@
 /** @file
  *
- * Powering off: ACPI first, then APM
+ * Powering off: each way built in, in order (ACPI, then APM)
  */
 
 #include "core/errors.h"
 #include "core/platform.h"
+#include "core/printf.h"
 #include "arch/x86/poweroff.h"
 
 /** How long a method gets to turn the power off */
@@ -13,21 +14,28 @@
 /**
  * Power the machine off
  *
- * If ACPI cannot do it, the reason is printed before APM is tried: an
- * APM BIOS that cannot power off either may just halt the CPU.
+ * Each way built in (arch/x86/poweroff.h) is tried in turn; when one
+ * cannot do it, the reason is printed before the next is tried: an APM
+ * BIOS that cannot power off either may just halt the CPU.
  *
  * @ret rc		Return status code (only on failure)
  */
 int platform_poweroff(void)
 {
-	int rc;
+	struct poweroff_method *method;
+	char context[32];
+	int rc = -EIO;
 
-	rc = acpi_poweroff();
-	if (rc == 0)
-		udelay(POWEROFF_WAIT_US);
-	else
-		error_print(rc, "ACPI power-off; trying APM");
-	if (apm_poweroff() == 0)
-		udelay(POWEROFF_WAIT_US);
-	return (rc ? rc : -EIO);
+	for_each_table_entry (method, POWEROFF_METHODS) {
+		rc = method->poweroff();
+		if (rc == 0) {
+			udelay(POWEROFF_WAIT_US);
+			rc = -EIO;
+			continue;
+		}
+		snprintf(context, sizeof(context), "%s power-off",
+			 method->name);
+		error_print(rc, context);
+	}
+	return rc;
 }

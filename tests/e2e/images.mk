@@ -26,9 +26,9 @@ $(TEST_USER_CLASS_OBJ): net/dhcp.c tests/e2e/images.mk \
 TEST_PCBIOS_BASE = $(patsubst net/dhcp.c,usertest/net/dhcp.c,\
 	$(PCBIOS_BODY_BASE))
 $(eval $(call pcbios_image,kpxe-usertest,$(TEST_PCBIOS_BASE) \
-	$(PCBIOS_UNDI_SRCS)))
+	$(PCBIOS_UNDI_SRCS),,$(PCBIOS_BUILD)))
 $(eval $(call pcbios_image,pxe-usertest,$(TEST_PCBIOS_BASE) \
-	$(PCBIOS_NATIVE_DRIVERS)))
+	$(PCBIOS_NATIVE_DRIVERS),,$(PCBIOS_BUILD)))
 
 bin/test/ferry.kpxe bin/test/ferry.pxe: bin/test/ferry.%: \
 		$(PCBIOS_BUILD)/%-usertest-prefix.bin \

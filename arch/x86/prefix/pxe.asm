@@ -13,8 +13,9 @@
 ; the structures, unloading the PXE stack for .pxe, the UNDI driver for
 ; .kpxe) is the body's work (arch/x86/prefix/pxe_stack.c).
 ;
-; Built with -DBODY_SIZE -DPACKED_SIZE -DUNPACK_OFFSET -DPREFIX_INFO_OFFSET
-; and -DPREFIX_TYPE=1 (.pxe) or 2 (.kpxe).
+; Built with -DBODY_SIZE -DPACKED_SIZE -DPACKED_SUM -DUNPACK_BIN
+; -DUNPACK_OFFSET -DUNPACK_WORK_SIZE -DPREFIX_INFO_OFFSET and
+; -DPREFIX_TYPE=1 (.pxe) or 2 (.kpxe).
 
 	bits	16
 	org	0
@@ -59,9 +60,8 @@ start:
 	shl	esi, 4
 	lea	edx, [esi + prefix_info_image]
 	add	esi, packed_body
-	call	enter_body
-	mov	si, unpack_message
-	jmp	.fail
+	call	enter_body			; returns only on failure, SI
+	jmp	.fail				; saying why
 .no_a20:
 	mov	si, a20_message
 .fail:
@@ -95,10 +95,9 @@ banner:
 	db	"Ferry ", FERRY_VERSION, " (PXE) starting...", 13, 10, 0
 a20_message:
 	db	"Ferry: cannot enable the A20 line", 13, 10, 0
-unpack_message:
-	db	"Ferry: the packed body is damaged or misplaced", 13, 10, 0
 
 %include "prefix/a20.inc"
+%include "prefix/pm16.inc"
 %include "prefix/enter_body.inc"
 
 	align	16

@@ -5,23 +5,30 @@
 ; structure naming the NIC's vendor and device (util/romid.py sets them
 ; and the checksum for each ROM file), and a PnP expansion header whose
 ; boot entry vector (BEV) puts the NIC in the BIOS boot menu (BIOS Boot
-; Specification 1.01).  The body follows packed (util/ferryz.c).
+; Specification 1.01).  The body follows packed (util/ferryz.c --cm,
+; unpacked by arch/x86/prefix/unpack_cm.c).
 ;
 ; At POST the BIOS copies the ROM to the upper memory area (read-write
-; for now) and far-calls the initialisation entry with AX = the NIC's
-; bus, device and function.  It prints the banner with the NIC's PCI
-; address and keeps the whole image (the packed body with it) in the
-; upper memory area.  (Moving the body to PMM memory so that only this
-; prefix stays is still to come: pmm_packed is its place.)
+; until POST ends) and far-calls the initialisation entry with AX = the
+; NIC's bus, device and function.  It prints the banner with the NIC's
+; PCI address, then asks PMM (the BIOS's POST Memory Manager) for memory
+; above 1 MiB, copies the packed body there through 16-bit protected
+; mode (pm_copy: real mode cannot reach it), checks the copy, notes it
+; in pmm_packed and shrinks the image to this prefix, so that the BIOS
+; can give the rest of the upper memory area to other ROMs.  Without
+; PMM the whole image stays.
 ;
 ; When the BIOS boots the NIC it far-calls the BEV: the body is unpacked
-; to 1 MiB and entered (prefix/enter_body.inc) with the BIOS's registers
-; kept on its stack, so that Ferry can return (RETF) when nothing boots,
-; which makes the BIOS try its next boot device.  By then the image is
-; read-only: nothing in it is written after POST.
+; (from the PMM copy, or from the image) to 1 MiB and entered
+; (prefix/enter_body.inc) with the BIOS's registers kept on its stack,
+; so that Ferry can return (RETF) when nothing boots, which makes the
+; BIOS try its next boot device.  By then the image is read-only:
+; nothing in it is written after POST.
 ;
-; Built with -DBODY_SIZE -DPACKED_SIZE -DPACKED_SUM -DUNPACK_OFFSET
-; -DPREFIX_INFO_OFFSET -DFERRY_VERSION.
+; Built with -DBODY_SIZE -DPACKED_SIZE -DPACKED_SUM -DUNPACK_BIN
+; -DUNPACK_OFFSET -DUNPACK_WORK_SIZE -DPREFIX_INFO_OFFSET -DFERRY_VERSION,
+; and for a test build -DPMM_SIGNATURE (another signature than "$PMM",
+; to act as if the BIOS had no PMM).
 
 	bits	16
 	org	0
@@ -114,9 +121,15 @@ init:
 	call	print_busdevfn
 	mov	si, newline
 	call	print_string
-	; The body stays packed in the upper memory area.  (Moving it to
-	; PMM memory and shrinking the image is not done yet: see
-	; docs/media.md.)
+	; Move the decompressor and the packed body to PMM memory and keep
+	; only the rest in the upper memory area; without PMM the whole
+	; image stays
+	call	pmm_move
+	mov	si, pmm_none_message
+	jc	.say
+	mov	si, pmm_moved_message
+.say:
+	call	print_string
 	; The BIOS checks the image again: mend the checksum over what is
 	; kept, now that init_busdevfn (and maybe the size) changed
 	; (a block at a time: the image may be larger than a segment)
@@ -198,8 +211,108 @@ print_string:
 	popa
 	ret
 
+; ---- PMM (POST Memory Manager Specification 1.01) ------------------------------
+
+%ifndef PMM_SIGNATURE
+PMM_SIGNATURE	equ	'$PMM'		; a test build looks for another
+%endif
+PMM_ALLOCATE	equ	0
+PMM_EXTENDED	equ	0x0002		; memory above 1 MiB
+PMM_ANONYMOUS	equ	0xffffffff	; no handle
+
+; Move the decompressor and the packed body to memory allocated through
+; PMM, and shrink the image to what comes before them, so that the BIOS
+; can give the rest of the upper memory area to other ROMs.  CF set (and nothing changed) if there is
+; no PMM, it has no memory, or the copy failed.  Preserves the segment
+; registers.
+pmm_move:
+	pushad
+	push	es
+	; Find the PMM structure: 16-byte aligned in E0000-FFFFF, with a
+	; byte sum of zero
+	mov	bx, 0xe000
+.scan:
+	mov	es, bx
+	cmp	dword [es:0], PMM_SIGNATURE
+	jne	.next
+	movzx	cx, byte [es:5]			; length in bytes
+	jcxz	.next
+	xor	si, si
+	xor	al, al
+.sum:
+	add	al, [es:si]
+	inc	si
+	loop	.sum
+	test	al, al
+	jz	.found
+.next:
+	inc	bx
+	jnz	.scan
+	jmp	.fail
+.found:
+	; pmmAllocate(length in paragraphs, handle, flags): DX:AX = address
+	push	word PMM_EXTENDED
+	push	dword PMM_ANONYMOUS
+	push	dword ((UNPACK_DISTANCE + PACKED_SIZE + 15) / 16)
+	push	word PMM_ALLOCATE
+	call	far [es:7]
+	add	sp, 12
+	shl	edx, 16
+	mov	dx, ax
+	test	edx, edx
+	jz	.fail
+	lea	eax, [edx + UNPACK_DISTANCE]
+	mov	[pmm_packed], eax
+	call	a20_enable
+	jc	.undo
+	; The decompressor and the packed body, as they lie in the image
+	xor	esi, esi
+	mov	si, cs
+	shl	esi, 4
+	add	esi, unpack_code
+	mov	edi, edx
+	mov	ecx, ((UNPACK_DISTANCE + PACKED_SIZE + 3) & ~3)
+	mov	ax, pm16_copy
+	call	pm16_call
+	test	edx, edx
+	jnz	.undo
+	mov	byte [rom_blocks], prefix_blocks
+	pop	es
+	popad
+	clc
+	ret
+.undo:
+	; (The PMM memory is simply left: the BIOS frees it at boot)
+	mov	dword [pmm_packed], 0
+.fail:
+	pop	es
+	popad
+	stc
+	ret
+
+; Copy ECX bytes (a multiple of 4) from linear ESI to linear EDI and
+; compare the copy: EDX = 0 if it is the same (a pm16_call routine)
+pm16_copy:
+	push	esi
+	push	edi
+	push	ecx
+	shr	ecx, 2
+	a32 rep movsd
+	pop	ecx
+	pop	edi
+	pop	esi
+	shr	ecx, 2
+	xor	edx, edx
+	a32 repe cmpsd
+	setne	dl
+	ret
+
 banner:
 	db	13, 10, "Ferry ", FERRY_VERSION, " network boot", 0
+pmm_moved_message:
+	db	"Ferry: body moved to PMM memory", 13, 10, 0
+pmm_none_message:
+	db	"Ferry: no PMM memory; the ROM stays whole", 13, 10, 0
 pci_prefix:
 	db	" (PCI ", 0
 newline:
@@ -255,7 +368,8 @@ bev:
 	cmp	byte [rom_blocks], prefix_blocks
 	je	.lost
 .unpack:
-	call	enter_body
+	call	enter_body			; returns only on failure, SI
+	jmp	.fail				; saying why
 .lost:
 	mov	si, lost_message
 	jmp	.fail
@@ -274,15 +388,18 @@ bev:
 	retf
 
 lost_message:
-	db	"Ferry: the ROM's packed body is damaged or was overwritten", 13, 10, 0
+	db	"Ferry: the ROM is not whole (its PMM copy was lost)", 13, 10, 0
 a20_message:
 	db	"Ferry: cannot enable the A20 line", 13, 10, 0
 
 %include "prefix/a20.inc"
+%include "prefix/pm16.inc"
 %include "prefix/enter_body.inc"
 
-	align	512, db 0
-prefix_end:
-prefix_blocks	equ	((prefix_end - rom_header) / 512)
+; The packed body follows the decompressor.  What stays in the upper
+; memory area when they move to PMM memory is everything before the
+; decompressor, rounded up to whole blocks.
+prefix_blocks	equ	((unpack_code - rom_header + 511) / 512)
 
+	align	16
 packed_body:

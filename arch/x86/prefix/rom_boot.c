@@ -34,6 +34,10 @@ static void rom_boot_order(void)
 		 (prefix_info.busdevfn >> 8),
 		 ((prefix_info.busdevfn >> 3) & 0x1f),
 		 (prefix_info.busdevfn & 0x07));
+	/* Where the prefix unpacked the body from (tests look for this) */
+	printf("Ferry ROM (%s): body unpacked from %s\n", location,
+	       ((prefix_info.flags & PREFIX_FLAG_PMM) ?
+			"PMM memory" : "the option-ROM area (no PMM)"));
 	for_each_netdev(netdev) {
 		if (strcmp(netdev->location, location) == 0) {
 			list_del(&netdev->list);
