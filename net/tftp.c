@@ -43,7 +43,7 @@ FEATURE("TFTP");
 #define TFTP_MAX_BLKSIZE 65464
 /** Window asked for, in blocks, unless ${tftp-windowsize} says otherwise;
  * also the most blocks Ferry keeps ahead of a gap */
-#define TFTP_WINDOWSIZE 64
+#define TFTP_WINDOWSIZE 256
 /** Server retransmission timeout asked for, in seconds */
 #define TFTP_SERVER_TIMEOUT_S 1
 /** First wait before retransmitting */
@@ -247,7 +247,7 @@ static int tftp_send_rrq(struct tftp_request *tftp)
 /** The TFTP window Ferry asks servers for, in blocks (Ferry's own) */
 const struct setting tftp_windowsize_setting __setting(SETTING_MISC) = {
 	.name = "tftp-windowsize",
-	.description = "TFTP window asked for (blocks, 1-64)",
+	.description = "TFTP window asked for (blocks, 1-256)",
 	.type = &setting_type_uint32,
 	.tag = 0,
 };

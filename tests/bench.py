@@ -38,6 +38,9 @@ import netbench  # noqa: E402
 
 #: Debian's iPXE images (package "ipxe")
 IPXE_LKRN = "/usr/lib/ipxe/ipxe.lkrn"
+#: Debian's iPXE e1000 option ROM and UNDI-only PXE image
+IPXE_E1000_ROM = "/usr/lib/ipxe/82540em.rom"
+IPXE_KPXE = "/usr/lib/ipxe/undionly.kpxe"
 #: Where benchmark logs go
 LOG_DIR = os.path.join(ROOT, "build", "bench-logs")
 
@@ -94,6 +97,22 @@ def lkrn_size(ctx):
     """Size of the .lkrn image."""
     return (os.path.getsize(ferry_image()) / 1024.0,
             os.path.getsize(need(IPXE_LKRN)) / 1024.0)
+
+
+@benchmark("e1000 option ROM size (8086:100e)", "KiB", runs=1)
+def rom_size(ctx):
+    """Size of the e1000 option ROM (iPXE: Debian's 82540em.rom)."""
+    return (os.path.getsize(need(os.path.join(ROOT, "bin",
+                                              "8086100e.rom"))) / 1024.0,
+            os.path.getsize(need(IPXE_E1000_ROM)) / 1024.0)
+
+
+@benchmark(".kpxe image size", "KiB", runs=1)
+def kpxe_size(ctx):
+    """Size of the UNDI-driven PXE image (iPXE: undionly.kpxe)."""
+    return (os.path.getsize(need(os.path.join(ROOT, "bin",
+                                              "ferry.kpxe"))) / 1024.0,
+            os.path.getsize(need(IPXE_KPXE)) / 1024.0)
 
 
 def time_to_offer(ctx, image, offer):

@@ -168,11 +168,11 @@ def tftp_dnsmasq(ctx):
 def tftp_netem(ctx):
     """16 MiB by TFTP from atftpd with 5% loss, 50 ms delay, reordering
     and duplicates (the relay standing in for netem), with Ferry's
-    default window of 64 blocks."""
+    default window of 256 blocks."""
     tftp_test(ctx, "atftpd", netem=True)
     log = open(os.path.join(ctx.log_dir, ctx.name + "-atftpd.log")).read()
-    check("windowsize option -> 64" in log,
-          "atftpd did not grant Ferry its default window of 64 blocks")
+    check("windowsize option -> 256" in log,
+          "atftpd did not grant Ferry its default window of 256 blocks")
 
 
 @test("http-real-server", timeout_s=400)
