@@ -256,6 +256,34 @@ def rom_e1000(ctx):
                 "the kernel's command line")
 
 
+@test("rom-e1000-two-nics", timeout_s=300)
+def rom_e1000_two_nics(ctx):
+    """Ferry's e1000 ROM on the first NIC, which has no DHCP server, and
+    Ferry's virtio-net ROM on the second, which has one: the first gives
+    up and hands back to the BIOS, which boots the second ROM, and Linux
+    comes up from the second NIC."""
+    start = ["-boot", "n",
+             # the first NIC's network: a hub port with nobody behind it
+             "-netdev", "hubport,id=nowhere,hubid=7",
+             "-device", "e1000,netdev=nowhere,addr=3,romfile=%s"
+             % ctx.image("bin/8086100e.rom")]
+    cmdline, vm = autoboot(ctx, BOOT_SCRIPT.replace("lkrn-slirp",
+                                                    "two-nics"),
+                           nic="virtio-net-pci,addr=4,romfile=%s"
+                           % ctx.image("bin/1af41000.rom"), start=start)
+    check_equal(cmdline, "console=ttyS0 scenario=two-nics",
+                "the kernel's command line")
+    output = vm.output
+    back = output.find("returning to the BIOS for its next boot device")
+    check(back >= 0, "the first ROM did not hand the boot back to the BIOS")
+    banners = [m.start() for m in re.finditer(r"Ferry[^\r\n]*pcbios",
+                                              output)]
+    check(len(banners) == 2 and banners[0] < back < banners[1],
+          "expected the first ROM's Ferry, its return to the BIOS, then the "
+          "second ROM's Ferry; banners at %r, return at %d"
+          % (banners, back))
+
+
 def register_rom(name, device, rom):
     """Register the Linux-boot scenario of one more option ROM."""
     @test("rom-%s" % name, timeout_s=240)

@@ -85,6 +85,14 @@ def host_net_http(ctx):
                       ctx.image("bin/host/ferry")], 140)
 
 
+@test("host-net-tftp", suite="host", timeout_s=200)
+def host_net_tftp(ctx):
+    """TFTP from atftpd (windowsize 256 and 16) and dnsmasq: 16 MiB and a
+    small file with the right sha256, a missing file's one error."""
+    run_program(ctx, ["bash", "tests/host/net_tftp_test.sh",
+                      ctx.image("bin/host/ferry")], 190)
+
+
 def run_fuzzer(ctx, name, runs, extra=()):
     """Run a fuzz target for a fixed number of inputs, after the inputs
     that once found bugs in it (tests/fuzz/regress/<name>/, if any).
