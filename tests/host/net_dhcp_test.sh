@@ -37,18 +37,7 @@ NOSERVER_SLACK_S=3
 WORK=""
 FERRY_PID=""
 DNSMASQ_PIDFILES=()
-FAILED=0
-
-# Print a result line and remember failures
-#   $1: PASS or FAIL, $2: check name, $3: reason (FAIL only)
-result() {
-	if [ "$1" = PASS ]; then
-		echo "PASS $2"
-	else
-		echo "FAIL $2: $3"
-		FAILED=1
-	fi
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # Stop what we started and delete the namespace
 cleanup() {

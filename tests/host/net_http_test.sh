@@ -44,27 +44,7 @@ WORK=""
 FERRY_PID=""
 PLAIN_PID=""
 TEST_PID=""
-FAILED=0
-
-# Print a result line and remember failures
-#   $1: PASS or FAIL, $2: check name, $3: reason (FAIL only)
-result() {
-	if [ "$1" = PASS ]; then
-		echo "PASS $2"
-	else
-		echo "FAIL $2: $3"
-		FAILED=1
-	fi
-}
-
-# Stop one process we started
-#   $1: its pid (may be empty)
-stop_pid() {
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null
-		wait "$1" 2>/dev/null
-	fi
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # Stop what we started and delete the namespace
 cleanup() {

@@ -59,29 +59,7 @@ WORK=""
 BUILD_DIR=""
 PIDS=""
 FERRY_PID=""
-FAILED=0
-
-# Print a result line and remember failures
-#   $1: PASS, FAIL or SKIP, $2: check name, $3: reason (FAIL, SKIP)
-result() {
-	case "$1" in
-	PASS) echo "PASS $2" ;;
-	SKIP) echo "SKIP $2: $3" ;;
-	*)
-		echo "FAIL $2: $3"
-		FAILED=1
-		;;
-	esac
-}
-
-# Stop one process we started
-#   $1: its pid (may be empty)
-stop_pid() {
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill "$1" 2>/dev/null
-		wait "$1" 2>/dev/null
-	fi
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # Stop what we started, delete the namespace and the build directory
 cleanup() {

@@ -29,18 +29,7 @@ FERRY_TIMEOUT_S=60
 
 WORK=""
 FERRY_PID=""
-FAILED=0
-
-# Print a result line and remember failures
-#   $1: PASS or FAIL, $2: check name, $3: reason (FAIL only)
-result() {
-	if [ "$1" = PASS ]; then
-		echo "PASS $2"
-	else
-		echo "FAIL $2: $3"
-		FAILED=1
-	fi
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # Stop what we started and delete the namespace
 cleanup() {

@@ -60,21 +60,7 @@ boot_sector_message:
 	db	"a boot loader (QEMU -kernel, GRUB linux16, syslinux).", 13, 10
 	db	"Press a key to continue booting.", 13, 10, 0
 
-; void print_string(DS:SI = NUL-terminated string) via the BIOS
-print_string:
-	pusha
-	cld
-.next:
-	lodsb
-	test	al, al
-	jz	.done
-	mov	ah, 0x0e
-	mov	bx, 0x0007
-	int	0x10
-	jmp	.next
-.done:
-	popa
-	ret
+%include "prefix/print_string.inc"
 
 	times	0x1f1 - ($ - $$) db 0
 

@@ -76,20 +76,7 @@ start:
 	popfd
 	retf
 
-; void print_string(DS:SI = NUL-terminated string) via the BIOS
-print_string:
-	pusha
-.next:
-	lodsb
-	test	al, al
-	jz	.done
-	mov	ah, 0x0e
-	mov	bx, 0x0007
-	int	0x10
-	jmp	.next
-.done:
-	popa
-	ret
+%include "prefix/print_string.inc"
 
 banner:
 	db	"Ferry ", FERRY_VERSION, " (PXE) starting...", 13, 10, 0

@@ -196,20 +196,7 @@ print_char:
 	popa
 	ret
 
-; void print_string(DS:SI = NUL-terminated string) via the BIOS
-print_string:
-	pusha
-.next:
-	lodsb
-	test	al, al
-	jz	.done
-	mov	ah, 0x0e
-	mov	bx, 0x0007
-	int	0x10
-	jmp	.next
-.done:
-	popa
-	ret
+%include "prefix/print_string.inc"
 
 ; ---- PMM (POST Memory Manager Specification 1.01) ------------------------------
 
