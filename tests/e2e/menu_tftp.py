@@ -59,6 +59,8 @@ def menu_tftp_timeout(ctx):
     """With no key pressed, the countdown runs out on the default."""
     vm = start_with_menu(ctx)
     vm.expect(r"\(\d\)", timeout=10, what="a countdown like (3)")
-    match = vm.expect(r"CHOSEN (\w+)", timeout=30)
+    # Wait for the whole line: a pattern ending in \w+ could match while
+    # the word is still arriving on the serial line ("f" of "first")
+    match = vm.expect(r"CHOSEN (\w+)\r?\n", timeout=30)
     check(match.group(1) == "first",
           "the timeout chose %r, not the default" % match.group(1))
