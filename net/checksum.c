@@ -4,8 +4,8 @@
  *
  * The ones'-complement sum does not depend on byte order as long as the
  * words are loaded and the result stored the same way (RFC 1071 section
- * 2(B)).  So the data is summed as native little-endian 32-bit words into
- * a 64-bit accumulator, folded to 16 bits at the end, and the result goes
+ * 2(B)).  So the data is summed in native byte order into a 64-bit
+ * accumulator, folded to 16 bits at the end, and the result goes
  * into a header field with a plain store, no byte swap.
  *
  * Pairing is by position from the start of the data, not by address: data
@@ -14,6 +14,10 @@
  * first byte added on its own.  When a sum is continued over several
  * pieces, every piece but the last must have an even length, as in every
  * stack: the 16-bit running sum cannot remember half a word.
+ *
+ * The bulk is summed 32 bytes at a time by tcpip_sum_blocks(), as the
+ * 16-bit halves of 32-bit words added into 32 bits: one load per word
+ * and no carry chain.
  */
 
 #include <stddef.h>
@@ -37,6 +41,40 @@ static uint16_t checksum_fold(uint64_t sum)
 	return sum;
 }
 
+/** Bytes in a block summed by tcpip_sum_blocks() */
+#define CHECKSUM_BLOCK_LEN 32
+
+/** Most bytes summed by one call of tcpip_sum_blocks(): 32768 halves of
+ * at most 0xffff cannot wrap its 32-bit sum */
+#define CHECKSUM_CHUNK_MAX 65536
+
+/**
+ * Sum the 16-bit halves of 32-byte blocks (portable version)
+ *
+ * Each 32-bit word is loaded once and its two halves are added to a
+ * 32-bit sum: no carry to propagate, which suits emulated CPUs as well
+ * as real ones.  A platform may replace this weak version with its own
+ * (arch/x86/checksum_blocks.asm in BIOS images).
+ *
+ * @v data		Data (at a 4-byte boundary)
+ * @v blocks		Number of 32-byte blocks (at most 2048)
+ * @ret sum		Sum of the halves, in native byte order
+ */
+__attribute__((weak)) uint32_t tcpip_sum_blocks(const void *data,
+						size_t blocks)
+{
+	const uint32_t *words = data;
+	size_t count = (blocks * (CHECKSUM_BLOCK_LEN / sizeof(*words)));
+	uint32_t sum = 0;
+	uint32_t word;
+
+	while (count--) {
+		word = *(words++);
+		sum += ((word & 0xffff) + (word >> 16));
+	}
+	return sum;
+}
+
 /**
  * Sum data that starts at an even address (native byte order)
  *
@@ -57,19 +95,15 @@ static uint16_t checksum_sum_even(const uint8_t *data, size_t len)
 		data += 2;
 		len -= 2;
 	}
-	/* The bulk: four 32-bit words per round, carries kept in the
-	 * upper half of the 64-bit accumulator (2^32 rounds before it
-	 * could overflow, far beyond any buffer)
-	 */
-	while (len >= 16) {
-		const uint32_t *words = (const uint32_t *)data;
+	/* The bulk: 32-byte blocks, at most 64 KiB per call */
+	while (len >= CHECKSUM_BLOCK_LEN) {
+		size_t chunk = ((len < CHECKSUM_CHUNK_MAX) ?
+				len : CHECKSUM_CHUNK_MAX);
+		size_t blocks = (chunk / CHECKSUM_BLOCK_LEN);
 
-		sum += words[0];
-		sum += words[1];
-		sum += words[2];
-		sum += words[3];
-		data += 16;
-		len -= 16;
+		sum += tcpip_sum_blocks(data, blocks);
+		data += (blocks * CHECKSUM_BLOCK_LEN);
+		len -= (blocks * CHECKSUM_BLOCK_LEN);
 	}
 	while (len >= 4) {
 		memcpy(&word, data, sizeof(word));

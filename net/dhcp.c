@@ -49,6 +49,7 @@
 #include "core/platform.h"
 #include "core/printf.h"
 #include "core/process.h"
+#include "core/random.h"
 #include "core/settings.h"
 #include "core/string.h"
 #include "core/timer.h"
@@ -218,19 +219,18 @@ static void dhcp_step(struct dhcp_session *dhcp);
  * Make a transaction ID
  *
  * Not cryptographic: it only has to differ between clients and between
- * boots.  The cycle counter does the first, the MAC address the second.
+ * boots.  random_u32() (core/random.h) makes it differ between boots,
+ * the MAC address between clients.
  *
  * @v netdev		Network device
  * @ret xid		Transaction ID
  */
 static uint32_t dhcp_make_xid(struct net_device *netdev)
 {
-	uint64_t tsc = __builtin_ia32_rdtsc();
 	const uint8_t *mac = netdev->ll_addr;
 	uint32_t xid;
 
-	xid = (uint32_t)(tsc ^ (tsc >> 29) ^ clock_ms());
-	xid *= 2654435761U;
+	xid = random_u32();
 	xid ^= ((uint32_t)mac[2] << 24 | (uint32_t)mac[3] << 16 |
 		(uint32_t)mac[4] << 8 | mac[5]);
 	return xid;

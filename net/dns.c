@@ -29,6 +29,7 @@
 #include "core/malloc.h"
 #include "core/platform.h"
 #include "core/printf.h"
+#include "core/random.h"
 #include "core/settings.h"
 #include "core/string.h"
 #include "core/timer.h"
@@ -114,15 +115,9 @@ struct dns_statistics dns_stats;
  */
 static uint16_t dns_make_id(void)
 {
-	static uint32_t state;
-	uint64_t tsc = __builtin_ia32_rdtsc();
+	uint32_t value = random_u32();
 
-	/* Mix the cycle counter into a running xorshift state */
-	state ^= (uint32_t)(tsc ^ (tsc >> 32) ^ clock_ms());
-	state ^= (state << 13);
-	state ^= (state >> 17);
-	state ^= (state << 5);
-	return (uint16_t)(state ^ (state >> 16));
+	return (uint16_t)(value ^ (value >> 16));
 }
 
 /**

@@ -55,6 +55,7 @@
 #include "core/endian.h"
 #include "core/errors.h"
 #include "core/platform.h"
+#include "core/random.h"
 #include "core/compiler.h"
 
 /** Receive window offered (RFC 7323 scaling makes room for it) */
@@ -343,9 +344,6 @@ static LIST_HEAD(tcp_connections);
 
 /** Counters */
 struct tcp_statistics tcp_stats;
-
-/** State of the sequence-number and port generator */
-static uint32_t tcp_random_state;
 
 static int tcp_transmit(struct tcp_connection *tcp, uint32_t seq, size_t len,
 			unsigned int flags);
@@ -1002,28 +1000,6 @@ uint32_t tcp_scoreboard_skip(const struct tcp_scoreboard *board, uint32_t seq,
  */
 
 /**
- * Make a hard-to-guess number (for sequence numbers and ports)
- *
- * Not cryptographic: a xorshift generator stirred with the clock on
- * every call, which is what a bootloader without an entropy source can
- * do against blind spoofing (RFC 6528's goal).
- *
- * @ret value		Number
- */
-static uint32_t tcp_random(void)
-{
-	uint32_t x = (tcp_random_state + (uint32_t)clock_ms() * 2654435761U);
-
-	if (!x)
-		x = 0x9e3779b9U;
-	x ^= (x << 13);
-	x ^= (x >> 17);
-	x ^= (x << 5);
-	tcp_random_state = x;
-	return x;
-}
-
-/**
  * Compare the addresses (not ports) of two socket addresses
  *
  * @v first		Address
@@ -1099,7 +1075,7 @@ static int tcp_port_used(uint16_t port)
  */
 static int tcp_port_choose(uint16_t *port)
 {
-	uint32_t offset = (tcp_random() % TCP_EPHEMERAL_PORT_COUNT);
+	uint32_t offset = (random_u32() % TCP_EPHEMERAL_PORT_COUNT);
 	uint32_t i;
 
 	for (i = 0; i < TCP_EPHEMERAL_PORT_COUNT; i++) {
@@ -2892,10 +2868,10 @@ int tcp_open(struct xfer *xfer, struct sockaddr *peer, struct sockaddr *local)
 	}
 	tcp->snd_mss = tcp->rcv_mss;
 	tcp->rcv_wscale = tcp_window_shift();
-	tcp->ts_offset = tcp_random();
+	tcp->ts_offset = random_u32();
 	tcp_rtt_init(&tcp->rtt);
 
-	tcp->iss = tcp_random();
+	tcp->iss = random_u32();
 	tcp->snd_una = tcp->snd_nxt = tcp->iss;
 	tcp->tx_seq = (tcp->iss + 1);
 	tcp->recover = tcp->rtx_next = tcp->iss;

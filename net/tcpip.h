@@ -114,5 +114,6 @@ extern size_t tcpip_mtu(struct sockaddr_tcpip *st_dest);
 extern uint16_t tcpip_continue_chksum(uint16_t sum, const void *data,
 				      size_t len);
 extern uint16_t tcpip_chksum(const void *data, size_t len);
+extern uint32_t tcpip_sum_blocks(const void *data, size_t blocks);
 
 #endif /* NET_TCPIP_H */

@@ -16,6 +16,7 @@
 #include "core/list.h"
 #include "core/malloc.h"
 #include "core/platform.h"
+#include "core/random.h"
 #include "core/refcnt.h"
 #include "core/string.h"
 #include "core/xfer.h"
@@ -108,7 +109,7 @@ static int udp_bind(struct udp_connection *udp, uint16_t port)
 	 * not reuse the ports of its previous life
 	 */
 	if (!next_offset)
-		next_offset = (unsigned int)clock_ms();
+		next_offset = random_u32();
 	for (tries = 0; tries < range; tries++) {
 		candidate = (UDP_EPHEMERAL_MIN + (next_offset++ % range));
 		if (!udp_port_taken(htons(candidate))) {

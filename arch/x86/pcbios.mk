@@ -19,7 +19,7 @@ PCBIOS_LIBGCC = $(shell $(CC) -m32 -print-libgcc-file-name)
 PCBIOS_ARCH_SRCS := $(sort $(wildcard arch/x86/*.c)) \
 	arch/x86/start32.asm arch/x86/relocate_body.asm \
 	arch/x86/exception_entry.asm arch/x86/trampoline_image.asm \
-	arch/x86/string_ops.asm
+	arch/x86/string_ops.asm arch/x86/checksum_blocks.asm
 # The jumps into a booted kernel (image/handoff.h)
 PCBIOS_ARCH_SRCS += arch/x86/transition/handoff.asm
 
@@ -37,7 +37,7 @@ PCBIOS_OBJS = $(patsubst %,$(PCBIOS_BUILD)/%.o,$(basename $(PCBIOS_SRCS)))
 # -march=i586: the TSC is needed, cmov is not assumed.  No FPU or SIMD
 # registers: nothing saves them across real-mode calls or exceptions.
 # -mstringop-strategy=libcall: copies and fills of unknown length call
-# arch/x86/string_ops.asm (rep movsd) instead of an inlined rep movsb,
+# arch/x86/string_ops.asm (32-bit moves) instead of an inlined rep movsb,
 # which emulators run a byte at a time.
 # --param=min-pagesize=0: the BIOS data area and the interrupt vector
 # table live at small constant addresses, which GCC 12 otherwise takes
@@ -321,14 +321,18 @@ all: $(PCBIOS_ROM_FILES)
 	$(PCBIOS_BUILD)/pxe-prefix.d $(PCBIOS_PACKED_OBJS:.o=.d) \
 	$(wildcard $(PCBIOS_BUILD)/rom-*.d)
 
-# A 32-bit Linux program that checks arch/x86/string_ops.asm against
-# byte-at-a-time references (tests/host/suites.py runs it)
+# A 32-bit Linux program that checks arch/x86/string_ops.asm and
+# arch/x86/checksum_blocks.asm against simple references
+# (tests/host/suites.py runs it)
 bin/host/x86-string-ops-test: tests/host/x86_string_ops_test.c \
-		arch/x86/string_ops.asm
+		arch/x86/string_ops.asm arch/x86/checksum_blocks.asm
 	@mkdir -p $(@D) $(BUILD)/host
 	$(call say,LD,$@)
 	$(Q)$(NASM) -f elf32 -o $(BUILD)/host/x86_string_ops.o \
 		arch/x86/string_ops.asm
+	$(Q)$(NASM) -f elf32 -o $(BUILD)/host/x86_checksum_blocks.o \
+		arch/x86/checksum_blocks.asm
 	$(Q)$(CC) -m32 -O1 -fno-builtin -Wall -Wextra -Werror -z noexecstack \
 		-o $@ tests/host/x86_string_ops_test.c \
-		$(BUILD)/host/x86_string_ops.o
+		$(BUILD)/host/x86_string_ops.o \
+		$(BUILD)/host/x86_checksum_blocks.o

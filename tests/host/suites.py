@@ -46,8 +46,9 @@ def run_program(ctx, argv, timeout_s):
 
 @test("x86-string-ops", suite="host", quick=True, timeout_s=60)
 def x86_string_ops(ctx):
-    """arch/x86/string_ops.asm (memcpy, memmove, memset) in a 32-bit
-    program: every length to 80 at every alignment, overlaps both ways."""
+    """arch/x86/string_ops.asm (memcpy, memmove, memset) and
+    checksum_blocks.asm in a 32-bit program: every length to 200 at every
+    alignment, overlaps both ways, checksum blocks up to the largest."""
     binary = "bin/host/x86-string-ops-test"
     check(os.path.exists(os.path.join(ROOT, binary)),
           "%s is not built (make %s, or make test)" % (binary, binary))

@@ -1,11 +1,13 @@
 /** @file
  *
- * A check of arch/x86/string_ops.asm, linked into a 32-bit Linux
- * program (tests/host/suites.py builds it with gcc -m32 and nasm)
+ * A check of arch/x86/string_ops.asm and arch/x86/checksum_blocks.asm,
+ * linked into a 32-bit Linux program (arch/x86/pcbios.mk builds it with
+ * gcc -m32 and nasm)
  *
- * Every length up to 80 bytes at every alignment of both sides, and
- * overlapping moves both ways, against byte-at-a-time references.
- * Prints one PASS or FAIL line per routine.
+ * Every length up to 200 bytes at every alignment of both sides, and
+ * overlapping moves both ways, against byte-at-a-time references; the
+ * checksum blocks against a sum of 16-bit halves, up to the largest
+ * call.  Prints one PASS or FAIL line per routine.
  */
 
 #include <stdio.h>
@@ -16,9 +18,10 @@
 void *memcpy(void *dest, const void *src, size_t len);
 void *memmove(void *dest, const void *src, size_t len);
 void *memset(void *dest, int character, size_t len);
+uint32_t tcpip_sum_blocks(const void *data, size_t blocks);
 
 /** Largest length tried */
-#define MAX_LEN 80
+#define MAX_LEN 200
 /** Alignments tried on each side */
 #define ALIGNMENTS 8
 /** Size of the test buffers: room for guards on both sides */
@@ -150,8 +153,49 @@ static unsigned int check_move(void)
 	return failures;
 }
 
+/** Largest number of blocks tcpip_sum_blocks() is given */
+#define MAX_BLOCKS 2048
+
 /**
- * Run both checks
+ * Check tcpip_sum_blocks() against a sum of 16-bit halves
+ *
+ * @ret failures	Number of failed cases
+ */
+static unsigned int check_sum_blocks(void)
+{
+	static uint8_t buf[MAX_BLOCKS * 32 + 4];
+	unsigned int failures = 0;
+	size_t blocks, offset, i;
+	uint32_t expect;
+	uint16_t half;
+
+	for (offset = 0; offset < 4; offset += 2) {
+		fill(buf, sizeof(buf), 5);
+		for (blocks = 0; blocks <= 70; blocks++) {
+			expect = 0;
+			for (i = 0; i < blocks * 32; i += 2) {
+				memcpy(&half, &buf[offset + i], sizeof(half));
+				expect += half;
+			}
+			if (tcpip_sum_blocks(&buf[offset], blocks) != expect) {
+				printf("sum of %zu blocks at +%zu wrong\n",
+				       blocks, offset);
+				failures++;
+			}
+		}
+	}
+	/* The largest call, every half at its largest */
+	memset(buf, 0xff, sizeof(buf));
+	if (tcpip_sum_blocks(buf, MAX_BLOCKS) !=
+	    (uint32_t)(MAX_BLOCKS * 16) * 0xffffU) {
+		printf("sum of %u blocks of 0xff wrong\n", MAX_BLOCKS);
+		failures++;
+	}
+	return failures;
+}
+
+/**
+ * Run the checks
  *
  * @ret status		0 when every case passed
  */
@@ -159,10 +203,13 @@ int main(void)
 {
 	unsigned int copy_failures = check_copy_and_fill();
 	unsigned int move_failures = check_move();
+	unsigned int sum_failures = check_sum_blocks();
 
 	printf("%s x86 memcpy/memset (%u wrong)\n",
 	       (copy_failures ? "FAIL" : "PASS"), copy_failures);
 	printf("%s x86 memmove (%u wrong)\n",
 	       (move_failures ? "FAIL" : "PASS"), move_failures);
-	return ((copy_failures || move_failures) ? 1 : 0);
+	printf("%s x86 checksum blocks (%u wrong)\n",
+	       (sum_failures ? "FAIL" : "PASS"), sum_failures);
+	return ((copy_failures || move_failures || sum_failures) ? 1 : 0);
 }
