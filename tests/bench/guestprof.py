@@ -3,6 +3,7 @@
 
     tests/bench/guestprof.py [--nic e1000] [--scheme http|tftp]
                              [--size-mib 256] [--hz 200] [--top 40]
+                             [--lines FUNCTION]
 
 Boots bin/ferry.lkrn as the download benchmarks do (tests/bench/
 netbench.py), with QEMU's gdb stub on a Unix socket.  Between the
@@ -164,6 +165,9 @@ def main():
     parser.add_argument("--size-mib", type=int, default=256)
     parser.add_argument("--hz", type=float, default=200)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--lines", metavar="FUNCTION",
+                        help="also list the source lines of FUNCTION's "
+                        "samples (addr2line)")
     parser.add_argument("--elf", default=os.path.join(ROOT, "build",
                                                       "pcbios", "ferry.elf"))
     args = parser.parse_args()
@@ -244,7 +248,31 @@ def main():
              offset))
     for function, count in by_function.most_common(args.top):
         print("%6.2f%%  %s" % (100.0 * count / max(1, total), function))
+    if args.lines:
+        print_lines(args, samples, offset, table, addresses, total)
     return 0
+
+
+def print_lines(args, samples, offset, table, addresses, total):
+    """List the source lines one function's samples fell on."""
+    links = collections.Counter()
+    for pc, count in samples.items():
+        link = pc - offset
+        index = bisect.bisect_right(addresses, link) - 1
+        if index >= 0 and table[index][1] == args.lines:
+            links[link] += count
+    if not links:
+        print("no samples in %s" % args.lines)
+        return
+    out = subprocess.run(["addr2line", "-e", args.elf] +
+                         ["0x%x" % link for link in links],
+                         capture_output=True, text=True, check=True).stdout
+    by_line = collections.Counter()
+    for link, line in zip(links, out.splitlines()):
+        by_line[line.split("/")[-1]] += links[link]
+    print("%s by source line:" % args.lines)
+    for line, count in by_line.most_common(args.top):
+        print("%6.2f%%  %s" % (100.0 * count / max(1, total), line))
 
 
 if __name__ == "__main__":

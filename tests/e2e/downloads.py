@@ -231,3 +231,36 @@ def http_netem(ctx):
                                                       start))
         vm.send("poweroff\r")
         vm.wait_exit(timeout=20)
+
+
+@test("http-reboot-new-port", timeout_s=240)
+def http_reboot_new_port(ctx):
+    """Three boots of the same machine fetch the same file the same way:
+    each connection must come from a new local port.  A Ferry that chose
+    its port and initial sequence number from a millisecond clock
+    repeated the previous boot's, and the server, still holding that
+    connection in TIME_WAIT, ignored the new SYN for a second (that
+    Ferry failed this test about one run in three)."""
+    root = os.path.join(ctx.tmpdir, "www")
+    small = make_file(ctx, root, "small.bin", 64 << 10)
+    log_path = os.path.join(ctx.tmpdir, "http.log")
+    ports = []
+    with Netns(ctx) as ns:
+        ns.add_tap("ftap0", SERVER + "/24")
+        dnsmasq(ns, "ftap0")
+        serve_http(ns, root)
+        time.sleep(1)
+        for boot in range(3):
+            vm = start_ferry(ctx, ns, memory_mb=256)
+            fetch_and_check(vm, "http://%s/files/small.bin" % SERVER,
+                            "small", small, timeout=60)
+            vm.kill()
+            found = re.findall(r"GET /files/small\.bin .* port=(\d+)",
+                               open(log_path).read())
+            check(len(found) == boot + 1,
+                  "boot %d: expected %d requests in the server's log, "
+                  "saw %r" % (boot, boot + 1, found))
+            ports.append(int(found[-1]))
+    ctx.note("local ports of the three boots: %r" % ports)
+    check(len(set(ports)) == len(ports),
+          "a reboot connected from the same local port: %r" % ports)

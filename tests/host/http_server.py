@@ -6,10 +6,10 @@
 It serves the files in DIR through paths that each exercise one part of
 the client, and writes one line per request to the log:
 
-    conn=<connection number> <method> <path> range=<Range or -> auth=<0|1>
+    conn=<n> <method> <path> range=<Range or -> auth=<0|1> port=<client port>
 
-so a test can see which requests shared a connection (keep-alive) and
-which asked for a range (resume).
+so a test can see which requests shared a connection (keep-alive), which
+asked for a range (resume), and which local ports the client chose.
 
   /files/NAME            the file: Content-Length, keep-alive, ETag,
                          Last-Modified, Accept-Ranges, Range and If-Range
@@ -115,10 +115,10 @@ class FerryTestHandler(BaseHTTPRequestHandler):
 
     def log_this(self, authorized=False):
         self.server.log_request_line(
-            "conn=%d %s %s range=%s auth=%d" %
+            "conn=%d %s %s range=%s auth=%d port=%d" %
             (self.conn_id, self.command, self.path,
              self.headers.get("Range", "-").replace(" ", ""),
-             1 if authorized else 0))
+             1 if authorized else 0, self.client_address[1]))
 
     def read_body(self):
         length = int(self.headers.get("Content-Length", "0") or "0")
