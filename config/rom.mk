@@ -23,6 +23,8 @@
 #   colour/cpair/console
 #   QEMU fw_cfg: URIs (a development aid)
 #   ACPI power-off (poweroff tries APM only)
+#   ICMP "port unreachable" (a TFTP request to a host without a TFTP
+#   server times out instead of failing at once)  net/icmp_unreachable.c
 #   the PXE ROM's UNDI API finder and .kpxe's boot-time checks (only
 #   .kpxe and .pxe are started by a PXE ROM)
 #   the PXE API for NBPs (pxelinux.0 and the like): about 4 KiB packed;
@@ -41,6 +43,7 @@ ROM_OMIT_SRCS := net/https.c net/tls%.c \
 	script/commands/login.c script/commands/console.c \
 	arch/x86/fw_cfg_uri.c \
 	arch/x86/acpi_poweroff.c \
+	net/icmp_unreachable.c \
 	arch/x86/prefix/pxe_rom.c arch/x86/prefix/pxe_boot.c \
 	arch/x86/pxe/pxe_api.c arch/x86/pxe/pxe_memmap.c arch/x86/pxe/pxe_nbp.c \
 	arch/x86/pxe/pxe_tftp.c arch/x86/pxe/pxe_udp.c arch/x86/pxe/pxe_undi.c

@@ -2,7 +2,8 @@
  *
  * ICMP over IPv4 (RFC 792): answering and sending echo requests
  *
- * Other ICMP messages are counted and dropped.  Echo requests sent to a
+ * Other types go to their handler in ICMP_HANDLERS if one is linked
+ * (net/icmp_unreachable.c); the rest are counted and dropped.  Echo requests sent to a
  * broadcast or multicast address are ignored, as RFC 1122 3.2.2.6
  * allows, so Ferry never joins a broadcast storm.
  */
@@ -28,6 +29,7 @@ ERROR_MESSAGE(EINVAL_CHECKSUM, "Bad ICMP checksum");
 /** Message ignored */
 #define ENOTSUP_TYPE ERROR_CODE(ERRCLASS_ENOTSUP, 1)
 ERROR_MESSAGE(ENOTSUP_TYPE, "ICMP message ignored");
+
 
 /** Echo listeners */
 static LIST_HEAD(icmp_echo_listeners);
@@ -142,6 +144,7 @@ static int icmp_rx(struct io_buffer *iob, struct net_device *netdev,
 		   struct sockaddr_tcpip *st_dest, uint16_t pshdr_csum)
 {
 	struct sockaddr_in *sin_dest = (struct sockaddr_in *)st_dest;
+	struct icmp_handler *handler;
 	struct icmp_echo *echo;
 	int rc;
 
@@ -156,6 +159,10 @@ static int icmp_rx(struct io_buffer *iob, struct net_device *netdev,
 	echo = iob->data;
 	if (echo->icmp.type != ICMP_ECHO_REQUEST &&
 	    echo->icmp.type != ICMP_ECHO_REPLY) {
+		for_each_table_entry(handler, ICMP_HANDLERS) {
+			if (handler->type == echo->icmp.type)
+				return handler->rx(iob, netdev);
+		}
 		iob_free(iob);
 		return -ENOTSUP_TYPE;
 	}

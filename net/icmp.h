@@ -3,17 +3,22 @@
 
 /** @file
  *
- * ICMP over IPv4 (RFC 792): echo
+ * ICMP over IPv4 (RFC 792)
  *
  * Ferry answers echo requests sent to its addresses.  Its own echo
  * requests (the ping command) go out through icmp_echo_request(), and
- * replies come back to the listener whose identifier they carry.
+ * replies come back to the listener whose identifier they carry.  Other
+ * message types go to a handler in ICMP_HANDLERS, if one is linked.
  */
 
 #include <stddef.h>
 #include <stdint.h>
 #include "core/list.h"
+#include "core/tables.h"
 #include "net/socket.h"
+
+struct io_buffer;
+struct net_device;
 
 /** An ICMP header */
 struct icmp_header {
@@ -37,8 +42,17 @@ struct icmp_echo {
 
 /** Echo reply */
 #define ICMP_ECHO_REPLY   0
+/** Destination unreachable */
+#define ICMP_DEST_UNREACHABLE 3
 /** Echo request */
 #define ICMP_ECHO_REQUEST 8
+
+/** Destination unreachable code: the port has no listener */
+#define ICMP_PORT_UNREACHABLE 3
+
+/** Bytes before the quoted packet in an error message (type, code,
+ * checksum, four unused bytes) */
+#define ICMP_ERROR_HEADER_LEN 8
 
 struct icmp_echo_listener;
 
@@ -67,6 +81,26 @@ struct icmp_echo_listener {
 	/** What it does */
 	const struct icmp_echo_operations *op;
 };
+
+/** A handler for one type of ICMP message (other than echo) */
+struct icmp_handler {
+	/** Message type (ICMP_...) */
+	uint8_t type;
+	/**
+	 * Receive a message of this type
+	 *
+	 * @v iob		Message, checksum checked (owned by the
+	 *			handler from now on)
+	 * @v netdev		Device it came in on
+	 * @ret rc		Return status code
+	 */
+	int (*rx)(struct io_buffer *iob, struct net_device *netdev);
+};
+
+/** Table of ICMP handlers */
+#define ICMP_HANDLERS __table(struct icmp_handler, icmp_handlers)
+/** Declare an ICMP handler */
+#define __icmp_handler __table_entry(ICMP_HANDLERS, 01)
 
 extern void icmp_echo_listen(struct icmp_echo_listener *listener,
 			     const struct icmp_echo_operations *op);

@@ -56,6 +56,16 @@ struct tcpip_protocol {
 	int (*rx)(struct io_buffer *iob, struct net_device *netdev,
 		  struct sockaddr_tcpip *st_src,
 		  struct sockaddr_tcpip *st_dest, uint16_t pshdr_csum);
+	/**
+	 * A destination reported one of this transport's packets
+	 * undeliverable (an ICMP error quoting it); optional
+	 *
+	 * @v st_local		The quoted packet's source (ours)
+	 * @v st_remote		The quoted packet's destination
+	 * @v rc		What the report means (an error code)
+	 */
+	void (*unreachable)(struct sockaddr_tcpip *st_local,
+			    struct sockaddr_tcpip *st_remote, int rc);
 };
 
 /** Table of transport protocols */

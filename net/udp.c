@@ -382,12 +382,47 @@ drop:
 	return rc;
 }
 
+/**
+ * A destination reported one of our datagrams undeliverable
+ *
+ * Only a report about a datagram to the socket's own peer closes it: a
+ * socket that sends to several destinations (DNS trying its servers, a
+ * TFTP transfer once the server's port is known) goes on and lets its
+ * user's timeouts decide.  The report must quote our port and the
+ * peer's address and port, which a blind attacker has to guess.
+ *
+ * @v st_local		The quoted datagram's source (ours)
+ * @v st_remote		The quoted datagram's destination
+ * @v rc		What the report means
+ */
+static void udp_unreachable(struct sockaddr_tcpip *st_local,
+			    struct sockaddr_tcpip *st_remote, int rc)
+{
+	struct sockaddr_in *sin_remote = (struct sockaddr_in *)st_remote;
+	struct sockaddr_in *sin_peer;
+	struct udp_connection *udp;
+
+	list_for_each_entry(udp, &udp_connections, list) {
+		sin_peer = (struct sockaddr_in *)&udp->peer;
+		if (udp->promisc || udp->local.st_port != st_local->st_port ||
+		    udp->peer.st_family != AF_INET ||
+		    sin_peer->sin_port != sin_remote->sin_port ||
+		    sin_peer->sin_addr.s_addr != sin_remote->sin_addr.s_addr)
+			continue;
+		ref_get(&udp->refcnt);
+		udp_shutdown(udp, rc);
+		ref_put(&udp->refcnt);
+		return;
+	}
+}
+
 /** The UDP transport */
 struct tcpip_protocol udp_protocol __tcpip_protocol = {
 	.name = "UDP",
 	.tcpip_proto = IP_UDP,
 	.zero_csum_ok = 1,
 	.rx = udp_rx,
+	.unreachable = udp_unreachable,
 };
 
 /** UDP sockets over IPv4 */

@@ -9,6 +9,9 @@ servers in the namespace:
   http-404         the test HTTP server's 404 for a missing file
   tftp-404         dnsmasq's TFTP answering "file not found"
   refused          a port nothing listens on (the kernel sends a RST)
+  tftp-refused     a UDP port nothing listens on (the kernel answers
+                   with ICMP "port unreachable"): at once, not after
+                   every retry
   unknown-host     a name dnsmasq's DNS answers with NXDOMAIN
   stall-silent     a server that accepts, takes the request, and never
                    answers (tests/lib/stall_server.py)
@@ -94,6 +97,8 @@ CASES = [
          ("net/tftp.c", "ENOENT_TFTP")),
     Case("refused", "http://%s:%d/nothing" % (SERVER, CLOSED_PORT),
          ("net/tcp.c", "ECONNREFUSED_RST")),
+    Case("tftp-refused", "tftp://%s:%d/nothing.bin" % (SERVER, CLOSED_PORT),
+         ("net/icmp_unreachable.c", "ECONNREFUSED_PORT"), limit_s=10),
     Case("unknown-host", "http://%s/files/small.bin" % UNKNOWN_NAME,
          ("net/dns.c", "ENOENT_NAME")),
     Case("stall-silent", "http://%s:%d/files/small.bin"

@@ -1036,7 +1036,7 @@ UNIT_TEST(tcp_open_syn)
 }
 
 /** In-order data is acknowledged once its burst ends, and within a long
- * burst every 32 segments */
+ * burst every 64 segments */
 UNIT_TEST(tcp_ack_batch)
 {
 	static uint8_t data[100];
@@ -1049,13 +1049,13 @@ UNIT_TEST(tcp_ack_batch)
 	ok(tcp_test_connect(&peer, 1000, 1460) == 0);
 	s = peer.seq;
 	tcp_test_capture_reset();
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < 72; i++) {
 		ok(tcp_test_peer_send(&peer, TCP_ACK, (s + i * sizeof(data)),
 				      1000, data, sizeof(data)) == 0);
 	}
-	/* The 32nd segment's ACK went within the batch */
+	/* The 64th segment's ACK went within the batch */
 	ok(tcp_test_capture_count == 1);
-	ok(tcp_test_get(0, &seg) && seg.ack == s + 32 * sizeof(data));
+	ok(tcp_test_get(0, &seg) && seg.ack == s + 64 * sizeof(data));
 	/* The rest are acknowledged once a step brings nothing more, in
 	 * one ACK
 	 */
@@ -1063,7 +1063,7 @@ UNIT_TEST(tcp_ack_batch)
 	ok(tcp_test_capture_count == 1);
 	step();
 	ok(tcp_test_capture_count == 2);
-	ok(tcp_test_get(1, &seg) && seg.ack == s + 40 * sizeof(data));
+	ok(tcp_test_get(1, &seg) && seg.ack == s + 72 * sizeof(data));
 	/* Nothing more to acknowledge */
 	step();
 	ok(tcp_test_capture_count == 2);

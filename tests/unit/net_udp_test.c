@@ -1,7 +1,8 @@
 /** @file
  *
  * Unit tests: UDP sockets (binding, sending from 0.0.0.0 to the limited
- * broadcast, receiving, checksums) and ICMP echo replies
+ * broadcast, receiving, checksums), ICMP echo replies, and ICMP "port
+ * unreachable" closing the socket it concerns
  */
 
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "net/ipv4.h"
 #include "net/udp.h"
 #include "core/endian.h"
+#include "core/errors.h"
 #include "core/iobuf.h"
 #include "core/string.h"
 #include "core/xfer.h"
@@ -39,6 +41,8 @@ struct udp_test_owner {
 	struct net_device *netdev;
 	/** The socket closed */
 	int closed;
+	/** Why */
+	int rc;
 };
 
 /**
@@ -78,6 +82,7 @@ static void udp_test_close(struct xfer *xfer, int rc)
 		container_of(xfer, struct udp_test_owner, xfer);
 
 	owner->closed = 1;
+	owner->rc = rc;
 }
 
 /** What a test owner does */
@@ -435,5 +440,74 @@ UNIT_TEST(icmp_echo_reply)
 	echo->icmp.chksum = tcpip_chksum(echo, 13);
 	net_dummy_rx_eth(netdev, ETH_P_IP, packet, 33);
 	ok(net_dummy_tx_count(netdev) == 0);
+	net_dummy_destroy(netdev);
+}
+
+/**
+ * Feed an ICMP "destination unreachable" that quotes a UDP datagram
+ *
+ * @v netdev		Device
+ * @v code		ICMP code
+ * @v quoted_src	Quoted datagram's source address
+ * @v src_port		Its source port
+ * @v dest_port		Its destination port (to PEER)
+ * @v quote_len		Bytes of the quoted datagram to include (28 for
+ *			the IP and UDP headers)
+ */
+static void icmp_test_unreachable(struct net_device *netdev, uint8_t code,
+				  const char *quoted_src, uint16_t src_port,
+				  uint16_t dest_port, size_t quote_len)
+{
+	uint8_t packet[20 + ICMP_ERROR_HEADER_LEN + 28 + 8];
+	uint8_t *icmp = (packet + 20);
+	uint8_t *quote = (icmp + ICMP_ERROR_HEADER_LEN);
+	size_t icmp_len = (ICMP_ERROR_HEADER_LEN + quote_len);
+	uint16_t csum;
+
+	udp_test_packet(quote, quoted_src, PEER, src_port, dest_port,
+			"RRQ.....", 8);
+	memset(icmp, 0, ICMP_ERROR_HEADER_LEN);
+	icmp[0] = ICMP_DEST_UNREACHABLE;
+	icmp[1] = code;
+	csum = tcpip_chksum(icmp, icmp_len);
+	memcpy(&icmp[2], &csum, sizeof(csum));
+	net_dummy_ip_header(packet, icmp_len, IP_ICMP, PEER, OURS, 11, 0);
+	net_dummy_rx_eth(netdev, ETH_P_IP, packet, (20 + icmp_len));
+}
+
+/** "Port unreachable" for a datagram to the socket's peer closes it with
+ * "connection refused"; anything less exact leaves it open */
+UNIT_TEST(icmp_port_unreachable)
+{
+	struct net_device *netdev = net_dummy_create();
+	struct udp_test_owner owner;
+
+	ipv4_route_add(netdev, net_dummy_addr(OURS),
+		       net_dummy_addr("255.255.255.0"),
+		       net_dummy_addr("0.0.0.0"));
+	ok(udp_test_open(&owner, PEER, 69, 40000) == 0);
+	/* Another destination port, another local port, another source,
+	 * another code, a quote cut before the ports: ignored
+	 */
+	icmp_test_unreachable(netdev, ICMP_PORT_UNREACHABLE, OURS, 40000, 70,
+			      28);
+	icmp_test_unreachable(netdev, ICMP_PORT_UNREACHABLE, OURS, 40001, 69,
+			      28);
+	icmp_test_unreachable(netdev, ICMP_PORT_UNREACHABLE, "192.0.2.99",
+			      40000, 69, 28);
+	icmp_test_unreachable(netdev, 1, OURS, 40000, 69, 28);
+	icmp_test_unreachable(netdev, ICMP_PORT_UNREACHABLE, OURS, 40000, 69,
+			      22);
+	icmp_test_unreachable(netdev, ICMP_PORT_UNREACHABLE, OURS, 40000, 69,
+			      10);
+	ok(!owner.closed);
+	/* The real thing: the peer's TFTP port has no listener */
+	icmp_test_unreachable(netdev, ICMP_PORT_UNREACHABLE, OURS, 40000, 69,
+			      28);
+	ok(owner.closed);
+	ok(ERROR_CLASS(owner.rc) == ERRCLASS_ECONNREFUSED);
+	/* The port is free again */
+	ok(udp_test_open(&owner, PEER, 69, 40000) == 0);
+	xfer_close(&owner.xfer, 0);
 	net_dummy_destroy(netdev);
 }
