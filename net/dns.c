@@ -6,8 +6,8 @@
  * each search domain, then as given) and, for each, the list of servers
  * in ${dns}: DNS_MAX_ROUNDS rounds, the timeout doubling each round,
  * the whole bounded by DNS_TOTAL_TIMEOUT_MS.  A server that fails
- * (SERVFAIL, REFUSED, a truncated answer without an address) is
- * skipped at once; "no such name" moves to the next candidate.  Each
+ * (SERVFAIL, REFUSED, a truncated answer without an address, or a host
+ * that answers with ICMP "port unreachable") is skipped at once; "no such name" moves to the next candidate.  Each
  * query goes out from a new socket with a new transaction ID, and an
  * answer is only taken from the server asked, with our ID, echoing our
  * question.
@@ -925,7 +925,18 @@ done:
  */
 static void dns_socket_close(struct xfer *xfer, int rc)
 {
-	/* The timer moves on to the next server */
+	struct dns_request *dns =
+		container_of(xfer, struct dns_request, socket);
+
+	/* Closed with a reason (the server's host says nothing listens
+	 * on the DNS port): that server failed, the next is asked now.
+	 * Otherwise the timer moves on to the next server.
+	 */
+	if (rc == 0 || dns->finished || dns->action != DNS_NEXT_SERVER)
+		return;
+	dns->failures++;
+	dns->last_error = rc;
+	timer_start(&dns->timer, 0);
 }
 
 /** What the socket can do to a request */

@@ -13,8 +13,10 @@
 #include "net/dhcp_options.h"
 #include "net/dns.h"
 #include "net/ethernet.h"
+#include "net/icmp.h"
 #include "net/ipv4.h"
 #include "net/resolv.h"
+#include "net/tcpip.h"
 #include "net/udp.h"
 #include "core/endian.h"
 #include "core/errors.h"
@@ -662,6 +664,40 @@ static void dns_test_respond(struct net_device *netdev,
 }
 
 /**
+ * Answer a query with ICMP "port unreachable" from its server's host
+ *
+ * @v netdev		Dummy device
+ * @v query		Query that could not be delivered
+ * @v from		Server address
+ */
+static void dns_test_port_unreachable(struct net_device *netdev,
+				      const struct dns_test_query *query,
+				      const char *from)
+{
+	uint8_t packet[20 + ICMP_ERROR_HEADER_LEN + 28];
+	uint8_t *icmp = &packet[20];
+	uint8_t *quote = &icmp[ICMP_ERROR_HEADER_LEN];
+	struct udp_header udp;
+	uint16_t csum;
+
+	net_dummy_ip_header(quote, (8 + 20), IP_UDP, DNS_TEST_OURS, from, 2,
+			    0);
+	udp.src = htons(query->port);
+	udp.dest = htons(DNS_PORT);
+	udp.len = htons(8 + 20);
+	udp.chksum = 0;
+	memcpy(&quote[20], &udp, sizeof(udp));
+	memset(icmp, 0, ICMP_ERROR_HEADER_LEN);
+	icmp[0] = ICMP_DEST_UNREACHABLE;
+	icmp[1] = ICMP_PORT_UNREACHABLE;
+	csum = tcpip_chksum(icmp, (ICMP_ERROR_HEADER_LEN + 28));
+	memcpy(&icmp[2], &csum, sizeof(csum));
+	net_dummy_ip_header(packet, (ICMP_ERROR_HEADER_LEN + 28), IP_ICMP, from,
+			    DNS_TEST_OURS, 3, 0);
+	net_dummy_rx_eth(netdev, ETH_P_IP, packet, sizeof(packet));
+}
+
+/**
  * Let the stack learn a peer's hardware address
  *
  * @v netdev		Dummy device
@@ -716,6 +752,7 @@ UNIT_TEST(dns_resolver)
 	struct settings *block;
 	struct in_addr ours;
 	unsigned long ignored;
+	uint64_t start;
 
 	dns_cache_flush();
 	/* The address comes from settings, as the routes are rebuilt from
@@ -801,6 +838,25 @@ UNIT_TEST(dns_resolver)
 	dns_test_respond(netdev, &query, DNS_TEST_SERVER1, &msg);
 	dns_test_wait(&client);
 	ok(client.done && ERROR_IS(client.rc, ENOENT));
+
+	/* A server whose host has nothing on port 53 (ICMP "port
+	 * unreachable"): the next server is asked at once, well before
+	 * the first round's timeout
+	 */
+	ok(dns_test_resolve(&client, "far.example.test", RESOLV_TYPE_A) == 0);
+	ok(dns_test_next_query(netdev, &query) == 0);
+	ok(query.server.s_addr == servers[0].s_addr);
+	start = clock_ms();
+	dns_test_port_unreachable(netdev, &query, DNS_TEST_SERVER1);
+	ok(dns_test_next_query(netdev, &query) == 0);
+	ok(query.server.s_addr == servers[1].s_addr);
+	ok((clock_ms() - start) < (DNS_TIMEOUT_MS / 2));
+	/* Both: the resolution fails with that reason, not a timeout */
+	start = clock_ms();
+	dns_test_port_unreachable(netdev, &query, DNS_TEST_SERVER2);
+	dns_test_wait(&client);
+	ok(client.done && ERROR_IS(client.rc, ECONNREFUSED));
+	ok((clock_ms() - start) < (DNS_TIMEOUT_MS / 2));
 
 	/* Giving up stops the resolution */
 	ok(dns_test_resolve(&client, "late.example.test", RESOLV_TYPE_A) == 0);
