@@ -16,7 +16,6 @@
 #include "net/icmp.h"
 #include "net/ipv4.h"
 #include "net/resolv.h"
-#include "net/tcpip.h"
 #include "net/udp.h"
 #include "core/endian.h"
 #include "core/errors.h"
@@ -674,11 +673,8 @@ static void dns_test_port_unreachable(struct net_device *netdev,
 				      const struct dns_test_query *query,
 				      const char *from)
 {
-	uint8_t packet[20 + ICMP_ERROR_HEADER_LEN + 28];
-	uint8_t *icmp = &packet[20];
-	uint8_t *quote = &icmp[ICMP_ERROR_HEADER_LEN];
+	uint8_t quote[20 + 8];
 	struct udp_header udp;
-	uint16_t csum;
 
 	net_dummy_ip_header(quote, (8 + 20), IP_UDP, DNS_TEST_OURS, from, 2,
 			    0);
@@ -687,14 +683,8 @@ static void dns_test_port_unreachable(struct net_device *netdev,
 	udp.len = htons(8 + 20);
 	udp.chksum = 0;
 	memcpy(&quote[20], &udp, sizeof(udp));
-	memset(icmp, 0, ICMP_ERROR_HEADER_LEN);
-	icmp[0] = ICMP_DEST_UNREACHABLE;
-	icmp[1] = ICMP_PORT_UNREACHABLE;
-	csum = tcpip_chksum(icmp, (ICMP_ERROR_HEADER_LEN + 28));
-	memcpy(&icmp[2], &csum, sizeof(csum));
-	net_dummy_ip_header(packet, (ICMP_ERROR_HEADER_LEN + 28), IP_ICMP, from,
-			    DNS_TEST_OURS, 3, 0);
-	net_dummy_rx_eth(netdev, ETH_P_IP, packet, sizeof(packet));
+	net_dummy_rx_unreachable(netdev, ICMP_PORT_UNREACHABLE, from,
+				 DNS_TEST_OURS, quote, sizeof(quote));
 }
 
 /**

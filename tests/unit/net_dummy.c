@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include "tests/unit/net_dummy.h"
 #include "net/ethernet.h"
+#include "net/icmp.h"
 #include "net/ipv4.h"
+#include "net/tcpip.h"
 #include "core/endian.h"
 #include "core/iobuf.h"
 #include "core/list.h"
@@ -185,6 +187,37 @@ void net_dummy_rx_eth(struct net_device *netdev, uint16_t net_proto,
 	memcpy(iob_put(iob, len), packet, len);
 	netdev_rx(netdev, iob);
 	netdev_poll(netdev);
+}
+
+/**
+ * Feed an ICMP "destination unreachable" quoting a packet, from the peer
+ *
+ * @v netdev		Network device
+ * @v code		ICMP code (ICMP_PORT_UNREACHABLE...)
+ * @v from		Address the error comes from
+ * @v to		Address it goes to (ours)
+ * @v quote		Quoted packet, from its IP header on
+ * @v quote_len		Bytes quoted (at most NET_DUMMY_QUOTE_MAX)
+ */
+void net_dummy_rx_unreachable(struct net_device *netdev, uint8_t code,
+			      const char *from, const char *to,
+			      const void *quote, size_t quote_len)
+{
+	uint8_t packet[20 + ICMP_ERROR_HEADER_LEN + NET_DUMMY_QUOTE_MAX];
+	uint8_t *icmp = &packet[20];
+	size_t icmp_len = (ICMP_ERROR_HEADER_LEN + quote_len);
+	uint16_t csum;
+
+	if (quote_len > NET_DUMMY_QUOTE_MAX)
+		return;
+	memset(icmp, 0, ICMP_ERROR_HEADER_LEN);
+	icmp[0] = ICMP_DEST_UNREACHABLE;
+	icmp[1] = code;
+	memcpy(&icmp[ICMP_ERROR_HEADER_LEN], quote, quote_len);
+	csum = tcpip_chksum(icmp, icmp_len);
+	memcpy(&icmp[2], &csum, sizeof(csum));
+	net_dummy_ip_header(packet, icmp_len, IP_ICMP, from, to, 3, 0);
+	net_dummy_rx_eth(netdev, ETH_P_IP, packet, (20 + icmp_len));
 }
 
 /**

@@ -16,6 +16,9 @@
 #include "net/socket.h"
 #include "net/tcpip.h"
 
+/** Most bytes net_dummy_rx_unreachable() quotes */
+#define NET_DUMMY_QUOTE_MAX 64
+
 /** The experimental IP protocol number the test transport uses */
 #define NET_DUMMY_PROTO 253
 
@@ -47,6 +50,9 @@ extern void net_dummy_rx(struct net_device *netdev, const void *frame,
 			 size_t len);
 extern void net_dummy_rx_eth(struct net_device *netdev, uint16_t net_proto,
 			     const void *packet, size_t len);
+extern void net_dummy_rx_unreachable(struct net_device *netdev, uint8_t code,
+				     const char *from, const char *to,
+				     const void *quote, size_t quote_len);
 extern struct io_buffer *net_dummy_tx_pop(struct net_device *netdev);
 extern unsigned int net_dummy_tx_count(struct net_device *netdev);
 extern void net_dummy_tx_flush(struct net_device *netdev);

@@ -458,21 +458,11 @@ static void icmp_test_unreachable(struct net_device *netdev, uint8_t code,
 				  const char *quoted_src, uint16_t src_port,
 				  uint16_t dest_port, size_t quote_len)
 {
-	uint8_t packet[20 + ICMP_ERROR_HEADER_LEN + 28 + 8];
-	uint8_t *icmp = (packet + 20);
-	uint8_t *quote = (icmp + ICMP_ERROR_HEADER_LEN);
-	size_t icmp_len = (ICMP_ERROR_HEADER_LEN + quote_len);
-	uint16_t csum;
+	uint8_t quote[28 + 8];
 
 	udp_test_packet(quote, quoted_src, PEER, src_port, dest_port,
 			"RRQ.....", 8);
-	memset(icmp, 0, ICMP_ERROR_HEADER_LEN);
-	icmp[0] = ICMP_DEST_UNREACHABLE;
-	icmp[1] = code;
-	csum = tcpip_chksum(icmp, icmp_len);
-	memcpy(&icmp[2], &csum, sizeof(csum));
-	net_dummy_ip_header(packet, icmp_len, IP_ICMP, PEER, OURS, 11, 0);
-	net_dummy_rx_eth(netdev, ETH_P_IP, packet, (20 + icmp_len));
+	net_dummy_rx_unreachable(netdev, code, PEER, OURS, quote, quote_len);
 }
 
 /** "Port unreachable" for a datagram to the socket's peer closes it with
