@@ -172,45 +172,9 @@ imgfetch --name big $T/files/big.bin && sha256sum big || echo CASE-FAILED big
 echo FERRY-DONE
 EOF
 
-# Ferry reads its console from a FIFO we hold open: the end of its
-# standard input would end it early.
-mkfifo "$WORK/stdin"
-exec 3<>"$WORK/stdin"
-timeout -s KILL "$FERRY_TIMEOUT_S" ip netns exec "$NS" \
-	"$FERRY" --tap "$TAP" "$WORK/test.ipxe" \
-	< "$WORK/stdin" > "$WORK/ferry.log" 2>&1 &
-FERRY_PID=$!
-wait "$FERRY_PID" 2>/dev/null
-FERRY_STATUS=$?
-FERRY_PID=""
-# One line per progress update (they are joined by CRs), no escapes
-tr '\r' '\n' < "$WORK/ferry.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' \
-	> "$WORK/ferry.txt"
+run_ferry "$FERRY" "$WORK/test.ipxe" "$WORK/ferry.log"
 
 # ---- checks --------------------------------------------------------------
-
-# The image's digest is the file's
-#   $1: check name, $2: image name, $3: expected sha256
-check_sha() {
-	if grep -qx "$3  $2" "$WORK/ferry.txt"; then
-		result PASS "$1"
-	else
-		result FAIL "$1" "no '$3  $2' line in Ferry's output"
-	fi
-}
-
-# A fetch failed with one error line
-#   $1: check name, $2: URI, $3: regular expression for the message
-check_error() {
-	local uri_re
-	uri_re=$(printf '%s' "$2" | sed 's/[.[\*^$()+?{|]/\\&/g')
-	if grep -qE "^error 0x[0-9a-f]{8}: $3 \($uri_re\)\$" "$WORK/ferry.txt"; then
-		result PASS "$1"
-	else
-		result FAIL "$1" "no '$3 ($2)' error line; got: $(grep -F "($2)" \
-			"$WORK/ferry.txt" | grep '^error' | head -n 1)"
-	fi
-}
 
 # The connection numbers of the requests whose log lines match
 #   $1: regular expression
@@ -274,9 +238,9 @@ check_error net-http-stall "$T/stall/medium.bin" \
 	"HTTP server stopped sending \(timed out\)"
 check_sha net-http-big big "$BIG_SHA"
 RATE=$(grep -E "^$(printf '%s' "$T/files/big.bin" | sed 's/[.]/\\./g')\.\.\. .* ok\$" \
-	"$WORK/ferry.txt" | tail -n 1 | grep -oE '[0-9]+ [KM]?i?B/s')
+	"$WORK/ferry.log.txt" | tail -n 1 | grep -oE '[0-9]+ [KM]?i?B/s')
 echo "INFO net-http-big: ${BIG_MIB} MiB at ${RATE:-unknown rate}"
-if [ "$FERRY_STATUS" = 0 ] && grep -q FERRY-DONE "$WORK/ferry.txt"; then
+if [ "$FERRY_STATUS" = 0 ] && grep -q FERRY-DONE "$WORK/ferry.log.txt"; then
 	result PASS net-http-ferry-exit
 else
 	result FAIL net-http-ferry-exit "Ferry ended with status $FERRY_STATUS"
@@ -284,7 +248,7 @@ fi
 
 if [ "$FAILED" != 0 ]; then
 	echo "--- Ferry's output (without progress lines):"
-	grep -v '\.\.\. ' "$WORK/ferry.txt" | tail -n 150
+	grep -v '\.\.\. ' "$WORK/ferry.log.txt" | tail -n 150
 	echo "--- the test server's request log:"
 	tail -n 80 "$WORK/requests.log"
 	echo "--- the test server's output:"

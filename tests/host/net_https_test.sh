@@ -309,52 +309,12 @@ imgfetch --name noroots $U/file.bin || echo CASE-FAILED noroots
 echo FERRY-DONE
 EOF
 
-# Run Ferry in the namespace on a script; its console goes to a log
-#   $1: Ferry, $2: script, $3: log (cleaned copy in $3.txt)
-run_ferry() {
-	mkfifo "$WORK/stdin.$$" 2>/dev/null
-	exec 3<>"$WORK/stdin.$$"
-	timeout -s KILL "$FERRY_TIMEOUT_S" ip netns exec "$NS" \
-		"$1" --tap "$TAP" "$2" < "$WORK/stdin.$$" > "$3" 2>&1 &
-	FERRY_PID=$!
-	wait "$FERRY_PID" 2>/dev/null
-	FERRY_STATUS=$?
-	FERRY_PID=""
-	exec 3>&-
-	tr '\r' '\n' < "$3" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' > "$3.txt"
-}
-
 run_ferry "$FERRY" "$WORK/test.ipxe" "$WORK/ferry.log"
 MAIN_STATUS=$FERRY_STATUS
 run_ferry "$FERRY_DEFAULT" "$WORK/noroots.ipxe" "$WORK/noroots.log"
 NOROOTS_STATUS=$FERRY_STATUS
 
 # ---- checks --------------------------------------------------------------
-
-# The image's digest is the file's
-#   $1: check name, $2: image name, $3: expected sha256
-check_sha() {
-	if grep -qx "$3  $2" "$WORK/ferry.log.txt"; then
-		result PASS "$1"
-	else
-		result FAIL "$1" "no '$3  $2' line in Ferry's output"
-	fi
-}
-
-# A fetch failed with one error line
-#   $1: check name, $2: URI, $3: regular expression for the message,
-#   $4: log (default: the main run's)
-check_error() {
-	local log=${4:-$WORK/ferry.log.txt}
-	local uri_re
-	uri_re=$(printf '%s' "$2" | sed 's/[.[\*^$()+?{|]/\\&/g')
-	if grep -qE "^error 0x[0-9a-f]{8}: $3 \($uri_re\)\$" "$log"; then
-		result PASS "$1"
-	else
-		result FAIL "$1" "no '$3 ($2)' error line; got: $(grep -F "($2)" \
-			"$log" | grep '^error' | head -n 1)"
-	fi
-}
 
 check_sha net-https-good good "$FILE_SHA"
 check_sha net-https-again again "$FILE_SHA"

@@ -121,31 +121,9 @@ imgfetch --name missing $A/missing.bin || echo CASE-FAILED missing
 echo FERRY-DONE
 EOT
 
-# Ferry reads its console from a FIFO we hold open: the end of its
-# standard input would end it early.
-mkfifo "$WORK/stdin"
-exec 3<>"$WORK/stdin"
-timeout -s KILL "$FERRY_TIMEOUT_S" ip netns exec "$NS" \
-	"$FERRY" --tap "$TAP" "$WORK/test.ipxe" \
-	< "$WORK/stdin" > "$WORK/ferry.log" 2>&1 &
-FERRY_PID=$!
-wait "$FERRY_PID" 2>/dev/null
-FERRY_STATUS=$?
-FERRY_PID=""
-tr '\r' '\n' < "$WORK/ferry.log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' \
-	> "$WORK/ferry.txt"
+run_ferry "$FERRY" "$WORK/test.ipxe" "$WORK/ferry.log"
 
 # ---- checks --------------------------------------------------------------
-
-# The image's digest is the file's
-#   $1: check name, $2: image name, $3: expected sha256
-check_sha() {
-	if grep -qx "$3  $2" "$WORK/ferry.txt"; then
-		result PASS "$1"
-	else
-		result FAIL "$1" "no '$3  $2' line in Ferry's output"
-	fi
-}
 
 check_sha net-tftp-atftpd-16m abig "$BIG_SHA"
 check_sha net-tftp-atftpd-small asmall "$SMALL_SHA"
@@ -160,13 +138,13 @@ for granted in "windowsize option -> 256" "windowsize option -> 16" \
 		result FAIL net-tftp-atftpd-granted "atftpd's log has no '$granted'"
 	fi
 done
-MISSING=$(grep -F "($A/missing.bin)" "$WORK/ferry.txt" | grep -c '^error 0x')
-if [ "$MISSING" = 1 ] && grep -q CASE-FAILED\ missing "$WORK/ferry.txt"; then
+MISSING=$(grep -F "($A/missing.bin)" "$WORK/ferry.log.txt" | grep -c '^error 0x')
+if [ "$MISSING" = 1 ] && grep -q CASE-FAILED\ missing "$WORK/ferry.log.txt"; then
 	result PASS net-tftp-missing-one-error
 else
 	result FAIL net-tftp-missing-one-error "expected one error line for the missing file, got $MISSING"
 fi
-if [ "$FERRY_STATUS" = 0 ] && grep -q FERRY-DONE "$WORK/ferry.txt"; then
+if [ "$FERRY_STATUS" = 0 ] && grep -q FERRY-DONE "$WORK/ferry.log.txt"; then
 	result PASS net-tftp-ferry-exit
 else
 	result FAIL net-tftp-ferry-exit "Ferry ended with status $FERRY_STATUS"
@@ -174,7 +152,7 @@ fi
 
 if [ "$FAILED" != 0 ]; then
 	echo "--- Ferry's output (without progress lines):"
-	grep -v '\.\.\. ' "$WORK/ferry.txt" | tail -n 60
+	grep -v '\.\.\. ' "$WORK/ferry.log.txt" | tail -n 60
 	echo "--- atftpd:"
 	tail -n 30 "$WORK/atftpd.log"
 	echo "--- dnsmasq:"
