@@ -50,7 +50,6 @@ static int icmp_unreachable_rx(struct io_buffer *iob,
 {
 	const uint8_t *quote = (iob->data + ICMP_ERROR_HEADER_LEN);
 	const struct icmp_header *icmp = iob->data;
-	struct tcpip_protocol *tcpip_protocol;
 	struct sockaddr_in local;
 	struct sockaddr_in remote;
 	struct iphdr iphdr;
@@ -85,16 +84,10 @@ static int icmp_unreachable_rx(struct io_buffer *iob,
 	remote.sin_family = AF_INET;
 	remote.sin_addr = iphdr.dest;
 	remote.sin_port = ports[1];
-	for_each_table_entry(tcpip_protocol, TCPIP_PROTOCOLS) {
-		if (tcpip_protocol->tcpip_proto != iphdr.protocol ||
-		    !tcpip_protocol->unreachable)
-			continue;
-		tcpip_protocol->unreachable((struct sockaddr_tcpip *)&local,
-					    (struct sockaddr_tcpip *)&remote,
-					    -ECONNREFUSED_PORT);
+	if (tcpip_unreachable(iphdr.protocol, (struct sockaddr_tcpip *)&local,
+			      (struct sockaddr_tcpip *)&remote,
+			      -ECONNREFUSED_PORT) == 0)
 		rc = 0;
-		break;
-	}
 done:
 	iob_free(iob);
 	return rc;

@@ -64,6 +64,32 @@ int tcpip_rx(struct io_buffer *iob, struct net_device *netdev,
 }
 
 /**
+ * Tell a transport that a destination reported one of its packets
+ * undeliverable
+ *
+ * @v tcpip_proto	IP protocol number of the packet
+ * @v st_local		The packet's source (ours)
+ * @v st_remote		The packet's destination
+ * @v rc		What the report means (an error code)
+ * @ret rc		Return status code (-EPROTONOSUPPORT_RX if no
+ *			transport listens for such reports)
+ */
+int tcpip_unreachable(uint8_t tcpip_proto, struct sockaddr_tcpip *st_local,
+		      struct sockaddr_tcpip *st_remote, int rc)
+{
+	struct tcpip_protocol *tcpip_protocol;
+
+	for_each_table_entry(tcpip_protocol, TCPIP_PROTOCOLS) {
+		if (tcpip_protocol->tcpip_proto == tcpip_proto &&
+		    tcpip_protocol->unreachable) {
+			tcpip_protocol->unreachable(st_local, st_remote, rc);
+			return 0;
+		}
+	}
+	return -EPROTONOSUPPORT_RX;
+}
+
+/**
  * Send a segment through the network protocol of its destination
  *
  * @v iob		Segment (owned by this call from now on)

@@ -114,6 +114,9 @@ struct tcpip_net_protocol {
 extern int tcpip_rx(struct io_buffer *iob, struct net_device *netdev,
 		    uint8_t tcpip_proto, struct sockaddr_tcpip *st_src,
 		    struct sockaddr_tcpip *st_dest, uint16_t pshdr_csum);
+extern int tcpip_unreachable(uint8_t tcpip_proto,
+			     struct sockaddr_tcpip *st_local,
+			     struct sockaddr_tcpip *st_remote, int rc);
 extern int tcpip_tx(struct io_buffer *iob,
 		    struct tcpip_protocol *tcpip_protocol,
 		    struct sockaddr_tcpip *st_src,
